@@ -1,0 +1,78 @@
+import type { Command } from "commander";
+import { DEFAULT_STORAGE } from "../../storage/open.js";
+import { Study } from "../../study/study.js";
+import { NascentError } from "../../util/errors.js";
+import { collect, integer } from "../arguments.js";
+import { parseConfigArgument } from "../parse-config.js";
+import { printJsonLine, trialJson } from "../output.js";
+import { withStorage } from "./read.js";
+
+interface AskOptions {
+  storage: string;
+  study: string;
+  config?: string;
+}
+
+interface TellOptions {
+  storage: string;
+  study: string;
+  trial: number;
+  value: string[];
+  metrics?: string;
+  failed?: string;
+}
+
+/** `ask` and `tell` let any program drive a study created by `nascent search` (or the API) one trial at a time. */
+export function registerAskTell(program: Command): void {
+  program
+    .command("ask")
+    .description("reserve the next trial of a study and print {number, config, key} as JSON")
+    .option("--storage <url>", "sqlite:PATH", DEFAULT_STORAGE)
+    .requiredOption("--study <name>", "study name")
+    .option("--config <json|nb201 string>", "evaluate this config next instead of asking the strategy")
+    .action(async (options: AskOptions) =>
+      withStorage(options.storage, async (storage) => {
+        const study = await Study.load(storage, options.study);
+        const config = options.config === undefined ? undefined : parseConfigArgument(study.space, options.config);
+        const asked = await study.ask({ config });
+        if (!asked) throw new NascentError(`study '${options.study}' has no trial budget left`);
+        printJsonLine({ number: asked.number, config: asked.config, key: asked.key });
+      }),
+    );
+
+  program
+    .command("tell")
+    .description("record the result of a trial handed out by ask")
+    .option("--storage <url>", "sqlite:PATH", DEFAULT_STORAGE)
+    .requiredOption("--study <name>", "study name")
+    .requiredOption("--trial <number>", "trial number", integer)
+    .option("--value <v>", "objective value (repeat for several objectives)", collect, [])
+    .option("--metrics <json>", 'named metrics, e.g. {"accuracy": 93.1, "params": 0.8}')
+    .option("--failed <reason>", "mark the trial failed")
+    .action(async (options: TellOptions) =>
+      withStorage(options.storage, async (storage) => {
+        const study = await Study.load(storage, options.study);
+        const given = [options.value.length > 0, options.metrics !== undefined, options.failed !== undefined].filter(Boolean).length;
+        if (given !== 1) throw new NascentError("give exactly one of --value, --metrics or --failed");
+        let record;
+        if (options.failed !== undefined) record = await study.tellFailure(options.trial, options.failed);
+        else if (options.metrics !== undefined) record = await study.tell(options.trial, parseMetrics(options.metrics));
+        else record = await study.tell(options.trial, options.value.map(Number));
+        if (record.state === "failed" && options.failed === undefined) {
+          throw new NascentError(`trial ${record.number} is recorded as failed: ${record.error}`);
+        }
+        printJsonLine(trialJson(record));
+      }),
+    );
+}
+
+function parseMetrics(text: string): Record<string, number> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new NascentError(`--metrics is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new NascentError("--metrics must be a JSON object of numbers");
+  return value as Record<string, number>;
+}

@@ -1,0 +1,120 @@
+import type { Command } from "commander";
+import { resolveBenchmark } from "../../evaluate/registry.js";
+import { resolveSpace } from "../../space/builtin/index.js";
+import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
+import { resolveStrategy } from "../../strategy/registry.js";
+import { parseConstraint, parseObjective } from "../../study/objectives.js";
+import { Study } from "../../study/study.js";
+import { NascentError } from "../../util/errors.js";
+import { collect, integer, numericOptions, positiveInt, positiveNumber } from "../arguments.js";
+import { bestJson, printJsonLine } from "../output.js";
+import { SearchProgress } from "../progress.js";
+
+interface SearchOptions {
+  space: string;
+  benchmark: string;
+  strategy: string;
+  trials: number;
+  seed: number;
+  storage: string;
+  study?: string;
+  resume?: boolean;
+  concurrency: number;
+  timeout?: number;
+  objective: string[];
+  constraint: string[];
+  option: string[];
+  json?: boolean;
+}
+
+export function registerSearch(program: Command): void {
+  program
+    .command("search")
+    .description("search a space on a benchmark and store every trial")
+    .requiredOption("--space <name|file.json>", "built-in space (nb201, nb301) or a space JSON file")
+    .requiredOption("--benchmark <name>", "nb201:cifar10, nb201:cifar100, nb301, or table:<csv>:<arch column>:<metric column>[:min|max]")
+    .option("--strategy <name>", "random, grid, evolution or local", "random")
+    .option("--trials <n>", "trials the study should hold when done (failed ones are retried)", positiveInt, 100)
+    .option("--seed <n>", "seed: the same seed gives the same trials", integer, 0)
+    .option("--storage <url>", "sqlite:PATH or memory:", DEFAULT_STORAGE)
+    .option("--study <name>", "study name (default: a new name from the strategy, space and seed)")
+    .option("--resume", "continue the study if it exists")
+    .option("--concurrency <n>", "trials evaluated at once", positiveInt, 1)
+    .option("--timeout <seconds>", "start no trial after this many seconds", positiveNumber)
+    .option("--objective <metric[:max|min]>", "objective (repeat for several; default: the benchmark's first metric)", collect, [])
+    .option("--constraint <metric<=x|metric>=x>", "hard constraint (repeatable)", collect, [])
+    .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable)", collect, [])
+    .option("--json", "print one JSON summary as the last line of stdout")
+    .action(async (options: SearchOptions) => {
+      if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
+      const space = resolveSpace(options.space);
+      const strategyOptions = numericOptions(options.option);
+      const strategy = resolveStrategy(options.strategy, strategyOptions);
+      const evaluator = await resolveBenchmark(options.benchmark);
+      const defaultDirection = (metric: string) => evaluator.metrics.find((m) => m.name === metric)?.direction ?? "maximize";
+      const objectives = options.objective.length
+        ? options.objective.map((o) => parseObjective(o, defaultDirection))
+        : [{ metric: evaluator.metrics[0].name, direction: evaluator.metrics[0].direction }];
+      evaluator.checkSpace(space);
+      const storage = openStorage(options.storage);
+      const controller = new AbortController();
+      const interrupt = () => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write("\nnascent: interrupted; finishing the study record (Ctrl-C again to quit at once)\n");
+        controller.abort();
+      };
+      process.on("SIGINT", interrupt).on("SIGTERM", interrupt);
+      const started = Date.now();
+      try {
+        const study = await Study.open({
+          storage,
+          name: options.study ?? defaultStudyName(options),
+          space,
+          strategy,
+          strategyOptions,
+          objectives,
+          constraints: options.constraint.map(parseConstraint),
+          seed: options.seed,
+          evaluator: evaluator.name,
+          resume: options.resume,
+        });
+        const already = (await study.trials()).filter((t) => t.state === "complete" || t.state === "pruned").length;
+        const progress = new SearchProgress(options.trials, Math.min(already, options.trials), objectives[0].direction);
+        try {
+          await study.optimize(evaluator, {
+            totalTrials: options.trials,
+            concurrency: options.concurrency,
+            timeout: options.timeout,
+            signal: controller.signal,
+            onTrialFinished: (trial) => progress.update(trial),
+          });
+        } finally {
+          progress.stop();
+          await evaluator.close?.();
+        }
+        const trials = await study.trials();
+        const complete = trials.filter((t) => t.state === "complete").length;
+        const best = await bestJson(study);
+        if (options.json) {
+          printJsonLine({ study: study.name, trials: complete, best });
+        } else {
+          const counts = ["complete", "pruned", "failed"].map((s) => `${trials.filter((t) => t.state === s).length} ${s}`).join(", ");
+          console.log(`study   ${study.name} in ${storage.url}`);
+          console.log(`trials  ${counts} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+          if (Array.isArray(best)) console.log(`pareto  ${best.length} trials on the front (nascent best --study ${study.name} --json)`);
+          else if (best) console.log(`best    ${(best as { value: number }).value}  ${(best as { key: string }).key}  (trial ${(best as { number: number }).number})`);
+          else console.log("best    none: no trial completed feasibly");
+        }
+        if (controller.signal.aborted) process.exitCode = 130;
+      } finally {
+        process.off("SIGINT", interrupt).off("SIGTERM", interrupt);
+        await storage.close();
+      }
+    });
+}
+
+function defaultStudyName(options: SearchOptions): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  const space = options.space.replace(/^.*\//, "").replace(/\.json$/, "");
+  return `${space}-${options.strategy}-seed${options.seed}-${stamp}-${process.pid}`;
+}

@@ -1,0 +1,30 @@
+import cliProgress from "cli-progress";
+import type { TrialRecord } from "../storage/storage.js";
+
+/** A progress bar on stderr (silent when stderr is not a terminal), showing trials and the best value. */
+export class SearchProgress {
+  private readonly bar: cliProgress.SingleBar;
+  private best: number | null = null;
+
+  constructor(
+    total: number,
+    done: number,
+    private readonly direction: "maximize" | "minimize",
+  ) {
+    this.bar = new cliProgress.SingleBar(
+      { format: "{bar} {value}/{total} trials | best {best} | {duration_formatted} elapsed, eta {eta_formatted}", hideCursor: true, stream: process.stderr },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(total, done, { best: "-" });
+  }
+
+  update(trial: TrialRecord): void {
+    const value = trial.state === "complete" ? trial.values?.[0] : undefined;
+    if (value !== undefined && (this.best === null || (this.direction === "maximize" ? value > this.best : value < this.best))) this.best = value;
+    this.bar.increment(trial.state === "failed" ? 0 : 1, { best: this.best === null ? "-" : String(+this.best.toPrecision(6)) });
+  }
+
+  stop(): void {
+    this.bar.stop();
+  }
+}

@@ -1,0 +1,38 @@
+export * as s from "./space/dsl.js";
+export { Space, type Infer, type SpaceJson, DEFAULT_GRID_LIMIT } from "./space/space.js";
+export { ChoiceSpace, type Primitive } from "./space/choice.js";
+export { IntSpace, FloatSpace } from "./space/numeric.js";
+export { ObjectSpace } from "./space/object.js";
+export { RepeatSpace } from "./space/repeat.js";
+export { BranchSpace } from "./space/branch.js";
+export { EdgeCellSpace, type EdgeCellConfig } from "./space/edge-cell.js";
+export { DartsCellSpace, type DartsCellConfig } from "./space/darts-cell.js";
+export { spaceFromJson } from "./space/from-json.js";
+export { nb201Space, NB201_OPS, type Nb201Config } from "./space/builtin/nb201.js";
+export { nb301Space, DARTS_OPS, toConfigSpace, fromConfigSpace, type Nb301Config } from "./space/builtin/nb301.js";
+export { resolveSpace, BUILTIN_SPACES } from "./space/builtin/index.js";
+
+export type { Strategy, StrategyContext, Proposal, TrialView, TrialState } from "./strategy/strategy.js";
+export { SearchExhausted } from "./strategy/strategy.js";
+export { randomSearch } from "./strategy/random.js";
+export { gridSearch } from "./strategy/grid.js";
+export { regularizedEvolution } from "./strategy/evolution.js";
+export { localSearch } from "./strategy/local-search.js";
+export { resolveStrategy, STRATEGY_NAMES } from "./strategy/registry.js";
+
+export type { Evaluator, EvaluationContext, Metrics, MetricInfo, Direction } from "./evaluate/evaluator.js";
+export { nb201Benchmark, csvBenchmark } from "./evaluate/nb201.js";
+export { Nb301Evaluator } from "./evaluate/nb301.js";
+export { resolveBenchmark } from "./evaluate/registry.js";
+
+export { Study, type StudyOptions, type AskedTrial, type OptimizeOptions, type TellResult } from "./study/study.js";
+export { medianPruner, noPruning, type Pruner } from "./study/pruner.js";
+export { paretoFront, bestTrial, dominates, parseConstraint, parseObjective } from "./study/objectives.js";
+
+export type { Storage, StudySpec, TrialRecord, ObjectiveSpec, ConstraintSpec } from "./storage/storage.js";
+export { MemoryStorage } from "./storage/memory.js";
+export { SqliteStorage } from "./storage/sqlite.js";
+export { openStorage, DEFAULT_STORAGE } from "./storage/open.js";
+
+export { Rng } from "./util/rng.js";
+export { NascentError, ConfigError } from "./util/errors.js";

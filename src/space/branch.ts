@@ -1,0 +1,109 @@
+import { ConfigError } from "../util/errors.js";
+import { describe } from "../util/json.js";
+import type { Rng } from "../util/rng.js";
+import { checkFields, type InferShape, type ObjectSpace, type Shape } from "./object.js";
+import { Space, fieldPath, isPlainObject, type SpaceJson } from "./space.js";
+
+type Cases = Record<string, ObjectSpace<Shape>>;
+type CaseShape<C> = C extends ObjectSpace<infer S> ? InferShape<S> : never;
+
+/** `{ [tag]: "sgd", momentum: number } | { [tag]: "adam", beta1: number }`: a tagged union of cases. */
+export type InferBranch<Tag extends string, C extends Cases> = {
+  [K in keyof C & string]: { [P in Tag]: K } & CaseShape<C[K]>;
+}[keyof C & string];
+
+type Tagged = Record<string, unknown>;
+
+/**
+ * A conditional sub-space: the `tag` field picks a case, and only that case's fields exist.
+ * This is how a parameter is made active only for some values of its parent.
+ */
+export class BranchSpace<Tag extends string, C extends Cases> extends Space<InferBranch<Tag, C>> {
+  readonly caseNames: (keyof C & string)[];
+
+  constructor(
+    readonly tag: Tag,
+    readonly cases: C,
+  ) {
+    super();
+    this.caseNames = Object.keys(cases);
+    if (this.caseNames.length === 0) throw new ConfigError("", "a branch needs at least one case");
+    for (const name of this.caseNames) {
+      if (tag in cases[name].fields) throw new ConfigError(fieldPath(name, tag), `case '${name}' must not define the tag field '${tag}'`);
+    }
+  }
+
+  private withTag(name: string, rest: unknown): InferBranch<Tag, C> {
+    return { [this.tag]: name, ...(rest as object) } as InferBranch<Tag, C>;
+  }
+
+  private split(value: InferBranch<Tag, C>): [string, Tagged] {
+    const { [this.tag]: name, ...rest } = value as Tagged;
+    return [name as string, rest];
+  }
+
+  sample(rng: Rng): InferBranch<Tag, C> {
+    const name = rng.pick(this.caseNames);
+    return this.withTag(name, this.cases[name].sample(rng));
+  }
+
+  check(value: unknown, path: string): ConfigError | null {
+    if (!isPlainObject(value)) return new ConfigError(path, `expected an object, got ${describe(value)}`);
+    const name = value[this.tag];
+    if (typeof name !== "string" || !this.caseNames.includes(name)) {
+      return new ConfigError(fieldPath(path, this.tag), `unknown case ${describe(name)} (expected one of ${this.caseNames.join(", ")})`);
+    }
+    return checkFields(this.cases[name].fields, value, path, [this.tag]);
+  }
+
+  size(): number {
+    return this.caseNames.reduce((n, name) => n + this.cases[name].size(), 0);
+  }
+
+  *enumerate(): Iterable<InferBranch<Tag, C>> {
+    for (const name of this.caseNames) for (const rest of this.cases[name].enumerate()) yield this.withTag(name, rest);
+  }
+
+  defaultValue(): InferBranch<Tag, C> {
+    const name = this.caseNames[0];
+    return this.withTag(name, this.cases[name].defaultValue());
+  }
+
+  decisionCount(value: InferBranch<Tag, C>): number {
+    const [name, rest] = this.split(value);
+    return (this.caseNames.length > 1 ? 1 : 0) + this.cases[name].decisionCount(rest as InferShape<Shape>);
+  }
+
+  mutate(value: InferBranch<Tag, C>, rng: Rng): InferBranch<Tag, C> {
+    const [name, rest] = this.split(value);
+    const inner = this.cases[name].decisionCount(rest as InferShape<Shape>);
+    const switchWeight = this.caseNames.length > 1 ? 1 : 0;
+    if (inner + switchWeight === 0) return value;
+    if (rng.weightedIndex([switchWeight, inner]) === 0) {
+      const other = rng.pick(this.caseNames.filter((n) => n !== name));
+      return this.withTag(other, this.cases[other].sample(rng));
+    }
+    return this.withTag(name, this.cases[name].mutate(rest as InferShape<Shape>, rng));
+  }
+
+  neighbors(value: InferBranch<Tag, C>): InferBranch<Tag, C>[] {
+    const [name, rest] = this.split(value);
+    const switched = this.caseNames.filter((n) => n !== name).map((n) => this.withTag(n, this.cases[n].defaultValue()));
+    const inner = this.cases[name].neighbors(rest as InferShape<Shape>).map((r) => this.withTag(name, r));
+    return [...switched, ...inner];
+  }
+
+  encodingLength(): number {
+    return this.caseNames.length + this.caseNames.reduce((n, name) => n + this.cases[name].encodingLength(), 0);
+  }
+
+  encodeInto(value: InferBranch<Tag, C> | undefined, out: number[]): void {
+    const [active, rest] = value === undefined ? [undefined, undefined] : this.split(value);
+    for (const name of this.caseNames) out.push(name === active ? 1 : 0);
+    for (const name of this.caseNames) this.cases[name].encodeInto(name === active ? (rest as InferShape<Shape>) : undefined, out);
+  }
+
+  toJson(): SpaceJson {
+    return { type: "branch", tag: this.tag, cases: Object.fromEntries(this.caseNames.map((n) => [n, this.cases[n].toJson()])) };
+  }
+}

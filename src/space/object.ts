@@ -1,0 +1,84 @@
+import { ConfigError } from "../util/errors.js";
+import { describe } from "../util/json.js";
+import type { Rng } from "../util/rng.js";
+import { Space, fieldPath, isPlainObject, product, type Infer, type SpaceJson } from "./space.js";
+
+export type Shape = Record<string, Space<unknown>>;
+export type InferShape<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
+
+/** A record of named sub-spaces, each decided independently. */
+export class ObjectSpace<S extends Shape> extends Space<InferShape<S>> {
+  readonly keys: (keyof S & string)[];
+
+  constructor(readonly fields: S) {
+    super();
+    this.keys = Object.keys(fields);
+  }
+
+  private build(values: unknown[]): InferShape<S> {
+    return Object.fromEntries(this.keys.map((k, i) => [k, values[i]])) as InferShape<S>;
+  }
+
+  sample(rng: Rng): InferShape<S> {
+    return this.build(this.keys.map((k) => this.fields[k].sample(rng)));
+  }
+
+  check(value: unknown, path: string): ConfigError | null {
+    return checkFields(this.fields, value, path, []);
+  }
+
+  size(): number {
+    return this.keys.reduce((n, k) => n * this.fields[k].size(), 1);
+  }
+
+  *enumerate(): Iterable<InferShape<S>> {
+    for (const values of product(this.keys.map((k) => () => this.fields[k].enumerate()))) yield this.build(values);
+  }
+
+  defaultValue(): InferShape<S> {
+    return this.build(this.keys.map((k) => this.fields[k].defaultValue()));
+  }
+
+  decisionCount(value: InferShape<S>): number {
+    return this.keys.reduce((n, k) => n + this.fields[k].decisionCount(value[k]), 0);
+  }
+
+  mutate(value: InferShape<S>, rng: Rng): InferShape<S> {
+    const weights = this.keys.map((k) => this.fields[k].decisionCount(value[k]));
+    if (weights.every((w) => w === 0)) return value;
+    const key = this.keys[rng.weightedIndex(weights)];
+    return { ...value, [key]: this.fields[key].mutate(value[key], rng) };
+  }
+
+  neighbors(value: InferShape<S>): InferShape<S>[] {
+    return this.keys.flatMap((k) => this.fields[k].neighbors(value[k]).map((v) => ({ ...value, [k]: v })));
+  }
+
+  encodingLength(): number {
+    return this.keys.reduce((n, k) => n + this.fields[k].encodingLength(), 0);
+  }
+
+  encodeInto(value: InferShape<S> | undefined, out: number[]): void {
+    for (const k of this.keys) this.fields[k].encodeInto(value?.[k], out);
+  }
+
+  toJson(): SpaceJson {
+    return { type: "object", fields: Object.fromEntries(this.keys.map((k) => [k, this.fields[k].toJson()])) };
+  }
+}
+
+/** Checks `value` is an object holding exactly `fields` (plus the `allowed` extra keys). */
+export function checkFields(fields: Shape, value: unknown, path: string, allowed: string[]): ConfigError | null {
+  if (!isPlainObject(value)) return new ConfigError(path, `expected an object, got ${describe(value)}`);
+  for (const key of Object.keys(fields)) {
+    if (!(key in value)) return new ConfigError(fieldPath(path, key), "missing");
+    const problem = fields[key].check(value[key], fieldPath(path, key));
+    if (problem) return problem;
+  }
+  for (const key of Object.keys(value)) {
+    if (!(key in fields) && !allowed.includes(key)) {
+      return new ConfigError(fieldPath(path, key), `unexpected field (expected only ${[...allowed, ...Object.keys(fields)].join(", ")})`);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,148 @@
+import type { Json } from "../util/json.js";
+import {
+  StudyExistsError,
+  staleTrialReason,
+  type IntermediateValue,
+  type ReserveOptions,
+  type Storage,
+  type StoredStudy,
+  type StudySpec,
+  type StudySummary,
+  type TrialChanges,
+  type TrialOutcome,
+  type TrialRecord,
+} from "./storage.js";
+import { countStates, liveTrialCount } from "./summary.js";
+
+interface MemoryStudy {
+  stored: StoredStudy;
+  trials: TrialRecord[];
+  seqOf: number[];
+  seq: number;
+}
+
+/** Studies in this process's memory: for tests, benchmarks and throwaway searches. */
+export class MemoryStorage implements Storage {
+  readonly url = "memory:";
+  private readonly studies = new Map<string, MemoryStudy>();
+  private readonly byId = new Map<number, MemoryStudy>();
+
+  async createStudy(spec: StudySpec): Promise<StoredStudy> {
+    if (this.studies.has(spec.name)) throw new StudyExistsError(spec.name);
+    const stored: StoredStudy = { id: this.byId.size + 1, spec: structuredClone(spec), createdAt: Date.now() };
+    const study: MemoryStudy = { stored, trials: [], seqOf: [], seq: 0 };
+    this.studies.set(spec.name, study);
+    this.byId.set(stored.id, study);
+    return structuredClone(stored);
+  }
+
+  async loadStudy(name: string): Promise<StoredStudy | null> {
+    const study = this.studies.get(name);
+    return study ? structuredClone(study.stored) : null;
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    return [...this.studies.values()].map((s) => ({
+      name: s.stored.spec.name,
+      createdAt: s.stored.createdAt,
+      objectives: s.stored.spec.objectives,
+      counts: countStates(s.trials.map((t) => t.state)),
+      lastUpdate: s.trials.reduce<number | null>((last, t) => Math.max(last ?? 0, t.finishedAt ?? t.startedAt), null),
+    }));
+  }
+
+  private study(id: number): MemoryStudy {
+    const study = this.byId.get(id);
+    if (!study) throw new Error(`no study with id ${id}`);
+    return study;
+  }
+
+  private touch(study: MemoryStudy, number: number): TrialRecord {
+    const trial = study.trials[number];
+    if (!trial) throw new Error(`study '${study.stored.spec.name}' has no trial ${number}`);
+    study.seqOf[number] = ++study.seq;
+    return trial;
+  }
+
+  async reserveTrial(studyId: number, options: ReserveOptions): Promise<number | null> {
+    const study = this.study(studyId);
+    if (options.limit !== undefined && liveTrialCount(study.trials.map((t) => t.state)) >= options.limit) return null;
+    const now = Date.now();
+    const number = study.trials.length;
+    study.trials.push({
+      number, state: "running", config: null, key: null, note: null, values: null, metrics: null, violations: null,
+      intermediate: [], userAttrs: {}, error: null, worker: options.worker, startedAt: now, finishedAt: null, leaseExpiresAt: now + options.leaseMs,
+    });
+    this.touch(study, number);
+    return number;
+  }
+
+  async cancelReservation(studyId: number, number: number): Promise<void> {
+    const study = this.study(studyId);
+    if (number === study.trials.length - 1 && study.trials[number].config === null) {
+      study.trials.pop();
+      study.seqOf.pop();
+    } else {
+      await this.finishTrial(studyId, number, { state: "failed", error: "the strategy had nothing to propose" });
+    }
+  }
+
+  async setTrialConfig(studyId: number, number: number, config: Json, key: string, note: Record<string, Json> | null): Promise<void> {
+    Object.assign(this.touch(this.study(studyId), number), { config: structuredClone(config), key, note });
+  }
+
+  async reportIntermediate(studyId: number, number: number, value: IntermediateValue): Promise<void> {
+    const trial = this.touch(this.study(studyId), number);
+    trial.intermediate = [...trial.intermediate.filter((v) => v.step !== value.step), value].sort((a, b) => a.step - b.step);
+  }
+
+  async setTrialAttr(studyId: number, number: number, key: string, value: Json): Promise<void> {
+    const trial = this.touch(this.study(studyId), number);
+    trial.userAttrs = { ...trial.userAttrs, [key]: structuredClone(value) };
+  }
+
+  async finishTrial(studyId: number, number: number, outcome: TrialOutcome): Promise<boolean> {
+    const study = this.study(studyId);
+    if (study.trials[number]?.state !== "running") return false;
+    Object.assign(this.touch(study, number), {
+      state: outcome.state,
+      values: outcome.values ?? null,
+      metrics: outcome.metrics ?? null,
+      violations: outcome.violations ?? null,
+      error: outcome.error ?? null,
+      finishedAt: Date.now(),
+      leaseExpiresAt: null,
+    });
+    return true;
+  }
+
+  async heartbeat(studyId: number, worker: string, leaseMs: number): Promise<void> {
+    const study = this.study(studyId);
+    for (const trial of study.trials) {
+      if (trial.state === "running" && trial.worker === worker) this.touch(study, trial.number).leaseExpiresAt = Date.now() + leaseMs;
+    }
+  }
+
+  async failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]> {
+    const study = this.study(studyId);
+    const now = Date.now();
+    const failed: number[] = [];
+    for (const trial of study.trials) {
+      if (trial.state !== "running") continue;
+      const expired = trial.leaseExpiresAt !== null && trial.leaseExpiresAt < now;
+      if (expired || (trial.worker !== null && isDead(trial.worker))) {
+        await this.finishTrial(studyId, trial.number, { state: "failed", error: staleTrialReason(trial.worker, expired) });
+        failed.push(trial.number);
+      }
+    }
+    return failed;
+  }
+
+  async trialChanges(studyId: number, since: number): Promise<TrialChanges> {
+    const study = this.study(studyId);
+    const trials = study.trials.filter((t) => study.seqOf[t.number] > since).map((t) => structuredClone(t));
+    return { trials, cursor: study.seq };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,20 @@
+import { NascentError } from "../util/errors.js";
+import { MemoryStorage } from "./memory.js";
+import { SqliteStorage } from "./sqlite.js";
+import type { Storage } from "./storage.js";
+
+export const DEFAULT_STORAGE = "sqlite:./nascent.db";
+
+/** Opens storage from a URL: `sqlite:PATH` (default `sqlite:./nascent.db`) or `memory:`. */
+export function openStorage(url: string = DEFAULT_STORAGE): Storage {
+  if (url === "memory:" || url === "memory") return new MemoryStorage();
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (!path) throw new NascentError(`storage '${url}' names no file: use sqlite:PATH`);
+    return new SqliteStorage(path);
+  }
+  if (url.startsWith("postgres:") || url.startsWith("postgresql:")) {
+    throw new NascentError(`storage '${url}': PostgreSQL is not supported yet (use sqlite:PATH)`);
+  }
+  throw new NascentError(`unknown storage '${url}' (expected sqlite:PATH or memory:)`);
+}

@@ -1,0 +1,272 @@
+import Database from "better-sqlite3";
+import type { TrialState } from "../strategy/strategy.js";
+import { NascentError } from "../util/errors.js";
+import type { Json } from "../util/json.js";
+import {
+  StudyExistsError,
+  staleTrialReason,
+  type IntermediateValue,
+  type ReserveOptions,
+  type Storage,
+  type StoredStudy,
+  type StudySpec,
+  type StudySummary,
+  type TrialChanges,
+  type TrialOutcome,
+  type TrialRecord,
+} from "./storage.js";
+import { countStates } from "./summary.js";
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS studies (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  spec TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS trials (
+  study_id INTEGER NOT NULL REFERENCES studies(id),
+  number INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'complete', 'pruned', 'failed')),
+  config TEXT,
+  key TEXT,
+  note TEXT,
+  trial_values TEXT,
+  metrics TEXT,
+  violations TEXT,
+  intermediate TEXT NOT NULL DEFAULT '[]',
+  user_attrs TEXT NOT NULL DEFAULT '{}',
+  error TEXT,
+  worker TEXT,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  lease_expires_at INTEGER,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (study_id, number)
+);
+CREATE INDEX IF NOT EXISTS trials_by_state ON trials (study_id, state);
+CREATE INDEX IF NOT EXISTS trials_by_seq ON trials (study_id, seq);
+`;
+
+interface TrialRow {
+  number: number;
+  state: TrialState;
+  config: string | null;
+  key: string | null;
+  note: string | null;
+  trial_values: string | null;
+  metrics: string | null;
+  violations: string | null;
+  intermediate: string;
+  user_attrs: string;
+  error: string | null;
+  worker: string | null;
+  started_at: number;
+  finished_at: number | null;
+  lease_expires_at: number | null;
+}
+
+const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+/** JSON has no NaN/Infinity; objective values never hold them (the study fails such trials first). */
+const stringify = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+function toRecord(row: TrialRow): TrialRecord {
+  return {
+    number: row.number,
+    state: row.state,
+    config: parse<Json>(row.config),
+    key: row.key,
+    note: parse<Record<string, Json>>(row.note),
+    values: parse<number[]>(row.trial_values),
+    metrics: parse<Record<string, number>>(row.metrics),
+    violations: parse<number[]>(row.violations),
+    intermediate: JSON.parse(row.intermediate) as IntermediateValue[],
+    userAttrs: JSON.parse(row.user_attrs) as Record<string, Json>,
+    error: row.error,
+    worker: row.worker,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    leaseExpiresAt: row.lease_expires_at,
+  };
+}
+
+/**
+ * SQLite storage (the default). WAL mode and a busy timeout let several processes on one machine share
+ * a study file; every operation is one short transaction, and reservations take the write lock first
+ * (BEGIN IMMEDIATE) so two workers can never get the same trial number.
+ */
+export class SqliteStorage implements Storage {
+  readonly url: string;
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    this.url = `sqlite:${path}`;
+    try {
+      this.db = new Database(path, { timeout: 30_000 });
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.pragma("foreign_keys = ON");
+      this.migrate();
+    } catch (error) {
+      throw new NascentError(`cannot open study database '${path}': ${(error as Error).message}`);
+    }
+  }
+
+  private migrate(): void {
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA);
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+      if (!row) this.db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+      else if (Number(row.value) > SCHEMA_VERSION) {
+        throw new Error(`it was written by a newer nascent (schema ${row.value}; this one reads ${SCHEMA_VERSION})`);
+      }
+    }).immediate();
+  }
+
+  /** Bumps the study's change counter; every trial write stamps the trial with it. */
+  private nextSeq(studyId: number): number {
+    const row = this.db.prepare("UPDATE studies SET seq = seq + 1 WHERE id = ? RETURNING seq").get(studyId) as { seq: number } | undefined;
+    if (!row) throw new Error(`no study with id ${studyId}`);
+    return row.seq;
+  }
+
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private updateTrial(studyId: number, number: number, assignments: string, params: unknown[], where = ""): boolean {
+    return this.write(() => {
+      const seq = this.nextSeq(studyId);
+      const result = this.db
+        .prepare(`UPDATE trials SET ${assignments}, seq = ? WHERE study_id = ? AND number = ? ${where}`)
+        .run(...params, seq, studyId, number);
+      return result.changes > 0;
+    });
+  }
+
+  async createStudy(spec: StudySpec): Promise<StoredStudy> {
+    const createdAt = Date.now();
+    try {
+      const result = this.db.prepare("INSERT INTO studies (name, spec, created_at) VALUES (?, ?, ?)").run(spec.name, JSON.stringify(spec), createdAt);
+      return { id: Number(result.lastInsertRowid), spec, createdAt };
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new StudyExistsError(spec.name);
+      throw error;
+    }
+  }
+
+  async loadStudy(name: string): Promise<StoredStudy | null> {
+    const row = this.db.prepare("SELECT id, spec, created_at FROM studies WHERE name = ?").get(name) as
+      | { id: number; spec: string; created_at: number }
+      | undefined;
+    return row ? { id: row.id, spec: JSON.parse(row.spec) as StudySpec, createdAt: row.created_at } : null;
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    const studies = this.db.prepare("SELECT id, spec, created_at FROM studies ORDER BY id").all() as { id: number; spec: string; created_at: number }[];
+    const countsOf = this.db.prepare("SELECT state, COUNT(*) AS n, MAX(COALESCE(finished_at, started_at)) AS last FROM trials WHERE study_id = ? GROUP BY state");
+    return studies.map((s) => {
+      const rows = countsOf.all(s.id) as { state: TrialState; n: number; last: number }[];
+      const counts = countStates([]);
+      for (const r of rows) counts[r.state] = r.n;
+      const spec = JSON.parse(s.spec) as StudySpec;
+      const lastUpdate = rows.length ? Math.max(...rows.map((r) => r.last)) : null;
+      return { name: spec.name, createdAt: s.created_at, objectives: spec.objectives, counts, lastUpdate };
+    });
+  }
+
+  async reserveTrial(studyId: number, options: ReserveOptions): Promise<number | null> {
+    return this.write(() => {
+      if (options.limit !== undefined) {
+        const { live } = this.db.prepare("SELECT COUNT(*) AS live FROM trials WHERE study_id = ? AND state != 'failed'").get(studyId) as { live: number };
+        if (live >= options.limit) return null;
+      }
+      const { next } = this.db.prepare("SELECT COALESCE(MAX(number), -1) + 1 AS next FROM trials WHERE study_id = ?").get(studyId) as { next: number };
+      const now = Date.now();
+      this.db
+        .prepare("INSERT INTO trials (study_id, number, state, worker, started_at, lease_expires_at, seq) VALUES (?, ?, 'running', ?, ?, ?, ?)")
+        .run(studyId, next, options.worker, now, now + options.leaseMs, this.nextSeq(studyId));
+      return next;
+    });
+  }
+
+  async cancelReservation(studyId: number, number: number): Promise<void> {
+    const deleted = this.write(() => {
+      this.nextSeq(studyId);
+      const isLast = this.db.prepare("SELECT MAX(number) AS last FROM trials WHERE study_id = ?").get(studyId) as { last: number };
+      if (isLast.last !== number) return false;
+      return this.db.prepare("DELETE FROM trials WHERE study_id = ? AND number = ? AND config IS NULL").run(studyId, number).changes > 0;
+    });
+    if (!deleted) await this.finishTrial(studyId, number, { state: "failed", error: "the strategy had nothing to propose" });
+  }
+
+  async setTrialConfig(studyId: number, number: number, config: Json, key: string, note: Record<string, Json> | null): Promise<void> {
+    this.updateTrial(studyId, number, "config = ?, key = ?, note = ?", [JSON.stringify(config), key, stringify(note)]);
+  }
+
+  async reportIntermediate(studyId: number, number: number, value: IntermediateValue): Promise<void> {
+    this.write(() => {
+      const row = this.db.prepare("SELECT intermediate FROM trials WHERE study_id = ? AND number = ?").get(studyId, number) as { intermediate: string } | undefined;
+      if (!row) throw new Error(`no trial ${number}`);
+      const values = (JSON.parse(row.intermediate) as IntermediateValue[]).filter((v) => v.step !== value.step);
+      values.push(value);
+      values.sort((a, b) => a.step - b.step);
+      this.updateTrial(studyId, number, "intermediate = ?", [JSON.stringify(values)]);
+    });
+  }
+
+  async setTrialAttr(studyId: number, number: number, key: string, value: Json): Promise<void> {
+    this.updateTrial(studyId, number, "user_attrs = json_set(user_attrs, ?, json(?))", [`$."${key.replace(/"/g, '\\"')}"`, JSON.stringify(value)]);
+  }
+
+  async finishTrial(studyId: number, number: number, outcome: TrialOutcome): Promise<boolean> {
+    return this.updateTrial(
+      studyId,
+      number,
+      "state = ?, trial_values = ?, metrics = ?, violations = ?, error = ?, finished_at = ?, lease_expires_at = NULL",
+      [outcome.state, stringify(outcome.values), stringify(outcome.metrics), stringify(outcome.violations), outcome.error ?? null, Date.now()],
+      "AND state = 'running'",
+    );
+  }
+
+  async heartbeat(studyId: number, worker: string, leaseMs: number): Promise<void> {
+    this.write(() => {
+      const seq = this.nextSeq(studyId);
+      this.db
+        .prepare("UPDATE trials SET lease_expires_at = ?, seq = ? WHERE study_id = ? AND worker = ? AND state = 'running'")
+        .run(Date.now() + leaseMs, seq, studyId, worker);
+    });
+  }
+
+  async failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]> {
+    const running = this.db
+      .prepare("SELECT number, worker, lease_expires_at FROM trials WHERE study_id = ? AND state = 'running'")
+      .all(studyId) as { number: number; worker: string | null; lease_expires_at: number | null }[];
+    const now = Date.now();
+    const failed: number[] = [];
+    for (const trial of running) {
+      const expired = trial.lease_expires_at !== null && trial.lease_expires_at < now;
+      if (!expired && !(trial.worker !== null && isDead(trial.worker))) continue;
+      const outcome: TrialOutcome = { state: "failed", error: staleTrialReason(trial.worker, expired) };
+      if (await this.finishTrial(studyId, trial.number, outcome)) failed.push(trial.number);
+    }
+    return failed;
+  }
+
+  async trialChanges(studyId: number, since: number): Promise<TrialChanges> {
+    // One read transaction, so the cursor matches the rows exactly.
+    return this.db.transaction(() => {
+      const { seq } = this.db.prepare("SELECT seq FROM studies WHERE id = ?").get(studyId) as { seq: number };
+      const rows = this.db.prepare("SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY number").all(studyId, since) as TrialRow[];
+      return { trials: rows.map(toRecord), cursor: seq };
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,133 @@
+import type { Direction } from "../evaluate/evaluator.js";
+import type { SpaceJson } from "../space/space.js";
+import type { TrialState } from "../strategy/strategy.js";
+import type { Json } from "../util/json.js";
+
+export interface ObjectiveSpec {
+  /** The metric the evaluator returns (or the name given to told values). */
+  metric: string;
+  direction: Direction;
+}
+
+/** A hard constraint on a metric; a trial that breaks one is never reported as best. */
+export interface ConstraintSpec {
+  metric: string;
+  op: "<=" | ">=";
+  bound: number;
+}
+
+/** Everything that defines a study; stored with it so a resume can check it is the same search. */
+export interface StudySpec {
+  name: string;
+  space: SpaceJson;
+  objectives: ObjectiveSpec[];
+  constraints: ConstraintSpec[];
+  seed: number;
+  strategy: { name: string; options: Record<string, number> };
+  /** The evaluator the CLI used, if any (ask/tell studies have none). */
+  evaluator: string | null;
+}
+
+export interface StoredStudy {
+  id: number;
+  spec: StudySpec;
+  createdAt: number;
+}
+
+export interface StudySummary {
+  name: string;
+  createdAt: number;
+  objectives: ObjectiveSpec[];
+  counts: Record<TrialState, number>;
+  lastUpdate: number | null;
+}
+
+export interface IntermediateValue {
+  step: number;
+  value: number;
+}
+
+export interface TrialRecord {
+  number: number;
+  state: TrialState;
+  /** Null only between a trial number's reservation and its strategy's proposal. */
+  config: Json | null;
+  key: string | null;
+  note: Record<string, Json> | null;
+  values: number[] | null;
+  /** Everything the evaluator measured, objectives and costs alike. */
+  metrics: Record<string, number> | null;
+  /** Per constraint, how far it is broken (> 0) or met (<= 0), as Optuna's constraints_func. */
+  violations: number[] | null;
+  intermediate: IntermediateValue[];
+  userAttrs: Record<string, Json>;
+  error: string | null;
+  worker: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+  leaseExpiresAt: number | null;
+}
+
+export interface TrialOutcome {
+  state: Exclude<TrialState, "running">;
+  values?: number[] | null;
+  metrics?: Record<string, number> | null;
+  violations?: number[] | null;
+  error?: string | null;
+}
+
+export interface ReserveOptions {
+  worker: string;
+  leaseMs: number;
+  /** Reserve only while fewer than this many trials are complete, pruned or running. */
+  limit?: number;
+}
+
+export interface TrialChanges {
+  trials: TrialRecord[];
+  /** Pass back as `since` to get only what changed afterwards. */
+  cursor: number;
+}
+
+/**
+ * Where studies and trials live. Every operation is atomic on its own, so many workers (threads,
+ * processes, machines) can share one study: the storage numbers trials, and a running trial holds a lease
+ * that its worker renews; a trial whose lease expired belongs to a dead worker and is marked failed.
+ */
+export interface Storage {
+  readonly url: string;
+  /** Throws StudyExistsError if the name is taken. */
+  createStudy(spec: StudySpec): Promise<StoredStudy>;
+  loadStudy(name: string): Promise<StoredStudy | null>;
+  listStudies(): Promise<StudySummary[]>;
+  /** Atomically takes the next trial number as a running trial with no config yet; null if `limit` is reached. */
+  reserveTrial(studyId: number, options: ReserveOptions): Promise<number | null>;
+  /** Undoes a reservation that never got a config (the strategy had nothing to propose). */
+  cancelReservation(studyId: number, number: number): Promise<void>;
+  setTrialConfig(studyId: number, number: number, config: Json, key: string, note: Record<string, Json> | null): Promise<void>;
+  reportIntermediate(studyId: number, number: number, value: IntermediateValue): Promise<void>;
+  setTrialAttr(studyId: number, number: number, key: string, value: Json): Promise<void>;
+  /** Finishes a running trial; returns false (and changes nothing) if it was no longer running. */
+  finishTrial(studyId: number, number: number, outcome: TrialOutcome): Promise<boolean>;
+  /** Renews the lease of every running trial this worker holds. */
+  heartbeat(studyId: number, worker: string, leaseMs: number): Promise<void>;
+  /**
+   * Marks failed the running trials whose lease expired, or whose worker `isDead` says is gone;
+   * returns their numbers.
+   */
+  failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]>;
+  /** Trials changed after `since` (all trials when since is 0), in number order. */
+  trialChanges(studyId: number, since: number): Promise<TrialChanges>;
+  close(): Promise<void>;
+}
+
+export class StudyExistsError extends Error {
+  override name = "StudyExistsError";
+}
+
+/** Reason recorded on trials failed by `failStaleTrials`. */
+export function staleTrialReason(worker: string | null, expired: boolean): string {
+  return expired
+    ? `worker ${worker ?? "?"} stopped renewing its lease (process died or hung); trial marked failed`
+    : `worker ${worker ?? "?"} is no longer running (process died); trial marked failed`;
+}

@@ -1,0 +1,23 @@
+import { NascentError } from "../util/errors.js";
+import { regularizedEvolution } from "./evolution.js";
+import { gridSearch } from "./grid.js";
+import { localSearch } from "./local-search.js";
+import { randomSearch } from "./random.js";
+import type { Strategy } from "./strategy.js";
+
+export type StrategyOptions = Record<string, number>;
+
+const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
+  random: () => randomSearch(),
+  grid: (o) => gridSearch({ limit: o.limit }),
+  evolution: (o) => regularizedEvolution({ population: o.population, tournament: o.tournament }),
+  local: () => localSearch(),
+};
+
+export const STRATEGY_NAMES = Object.keys(FACTORIES);
+
+export function resolveStrategy(name: string, options: StrategyOptions = {}): Strategy {
+  const factory = FACTORIES[name];
+  if (!factory) throw new NascentError(`unknown strategy '${name}' (expected one of ${STRATEGY_NAMES.join(", ")})`);
+  return factory(options);
+}

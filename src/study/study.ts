@@ -1,0 +1,430 @@
+import type { Direction, Evaluator, Metrics } from "../evaluate/evaluator.js";
+import { spaceFromJson } from "../space/from-json.js";
+import type { Space } from "../space/space.js";
+import type { ConstraintSpec, ObjectiveSpec, Storage, StoredStudy, StudySpec, TrialOutcome, TrialRecord } from "../storage/storage.js";
+import { StudyExistsError } from "../storage/storage.js";
+import { liveTrialCount } from "../storage/summary.js";
+import { randomSearch } from "../strategy/random.js";
+import { resolveStrategy } from "../strategy/registry.js";
+import { SearchExhausted, type Strategy, type TrialView } from "../strategy/strategy.js";
+import { NascentError } from "../util/errors.js";
+import { canonicalJson, type Json } from "../util/json.js";
+import { Rng } from "../util/rng.js";
+import { bestTrial, constraintViolations, isFeasible, paretoFront, signed } from "./objectives.js";
+import { noPruning, type Pruner } from "./pruner.js";
+import { detachedWorkerId, isDeadLocalWorker, processWorkerId } from "./worker.js";
+
+export interface StudyOptions<C> {
+  storage: Storage;
+  name: string;
+  space: Space<C>;
+  /** Default: random search. */
+  strategy?: Strategy;
+  /** Recorded with the study so a resume can check it continues the same search. */
+  strategyOptions?: Record<string, number>;
+  /** Default: one objective, `value`, maximized. */
+  objectives?: ObjectiveSpec[];
+  constraints?: ConstraintSpec[];
+  seed?: number;
+  evaluator?: string | null;
+  /** Continue the study if it exists (it must be the same search); otherwise an existing name is an error. */
+  resume?: boolean;
+  pruner?: Pruner;
+}
+
+export interface AskedTrial<C> {
+  number: number;
+  config: C;
+  key: string;
+  /** The trial's own random stream, for anything random in its evaluation. */
+  rng: Rng;
+}
+
+export interface AskOptions<C> {
+  /** Evaluate this config instead of asking the strategy (as Optuna's enqueue_trial). */
+  config?: C;
+  worker?: string;
+  leaseMs?: number;
+  /** Reserve only while the study holds fewer than this many non-failed trials. */
+  limit?: number;
+}
+
+/** A result as told: one value, one value per objective, or the evaluator's named metrics. */
+export type TellResult = number | readonly number[] | Metrics;
+
+export interface OptimizeOptions {
+  /** Trials to run in this call. */
+  trials?: number;
+  /** Run until the study holds this many non-failed trials (what `nascent search --trials` means). */
+  totalTrials?: number;
+  /** Trials evaluated at once. The strategy proposing trial n sees trials up to n - concurrency, so seeds still replay exactly. */
+  concurrency?: number;
+  /** Seconds after which no new trial starts. */
+  timeout?: number;
+  signal?: AbortSignal;
+  onTrialFinished?: (trial: TrialRecord) => void;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+/** A trial handed out by `ask` without a heartbeat keeps its lease this long. */
+export const DETACHED_LEASE_MS = 24 * 3600_000;
+
+/**
+ * A study: one search, its trials, and the loop that runs it. `ask` and `tell` are the primitives;
+ * `optimize` is a loop over them with an evaluator, concurrency, leases and a time limit.
+ */
+export class Study<C> {
+  private readonly cache = new Map<number, TrialRecord>();
+  private readonly views = new Map<number, TrialView<C>>();
+  private cursor = 0;
+  private readonly directions: Direction[];
+
+  private constructor(
+    readonly storage: Storage,
+    private readonly stored: StoredStudy,
+    readonly space: Space<C>,
+    readonly strategy: Strategy,
+    readonly pruner: Pruner,
+  ) {
+    this.directions = stored.spec.objectives.map((o) => o.direction);
+  }
+
+  static async open<C>(options: StudyOptions<C>): Promise<Study<C>> {
+    const strategy = options.strategy ?? randomSearch();
+    const spec: StudySpec = {
+      name: options.name,
+      space: options.space.toJson(),
+      objectives: options.objectives ?? [{ metric: "value", direction: "maximize" }],
+      constraints: options.constraints ?? [],
+      seed: options.seed ?? 0,
+      strategy: { name: strategy.name, options: options.strategyOptions ?? {} },
+      evaluator: options.evaluator ?? null,
+    };
+    if (!spec.name) throw new NascentError("a study needs a name");
+    if (spec.objectives.length === 0) throw new NascentError("a study needs at least one objective");
+    if (!Number.isSafeInteger(spec.seed)) throw new NascentError(`the seed must be an integer, got ${spec.seed}`);
+    let stored = await options.storage.loadStudy(spec.name);
+    if (stored && !options.resume) {
+      throw new NascentError(`study '${spec.name}' already exists in ${options.storage.url}; pass --resume to continue it, or choose another --study name`);
+    }
+    if (!stored) {
+      try {
+        stored = await options.storage.createStudy(spec);
+      } catch (error) {
+        // Another worker created it between our look and our insert: join it.
+        if (!(error instanceof StudyExistsError) || !options.resume) throw error;
+        stored = (await options.storage.loadStudy(spec.name))!;
+      }
+    }
+    checkSameSearch(stored.spec, spec);
+    return new Study(options.storage, stored, options.space, strategy, options.pruner ?? noPruning);
+  }
+
+  /** Opens an existing study with the space and strategy it was created with (for reading and resuming). */
+  static async load(storage: Storage, name: string): Promise<Study<unknown>> {
+    const stored = await storage.loadStudy(name);
+    if (!stored) {
+      const names = (await storage.listStudies()).map((s) => s.name);
+      throw new NascentError(`no study '${name}' in ${storage.url} (studies: ${names.length ? names.join(", ") : "none"})`);
+    }
+    const { strategy } = stored.spec;
+    return new Study(storage, stored, spaceFromJson(stored.spec.space), resolveStrategy(strategy.name, strategy.options), noPruning);
+  }
+
+  get name(): string {
+    return this.stored.spec.name;
+  }
+
+  get spec(): StudySpec {
+    return this.stored.spec;
+  }
+
+  /** Every trial, in number order. */
+  async trials(): Promise<TrialRecord[]> {
+    await this.refresh();
+    return [...this.cache.values()].sort((a, b) => a.number - b.number);
+  }
+
+  /** The best complete feasible trial of a single-objective study. */
+  async bestTrial(): Promise<TrialRecord | null> {
+    if (this.directions.length > 1) throw new NascentError(`study '${this.name}' has ${this.directions.length} objectives: use paretoFront()`);
+    return bestTrial(await this.trials(), this.directions[0]);
+  }
+
+  /** The non-dominated complete feasible trials. */
+  async paretoFront(): Promise<TrialRecord[]> {
+    return paretoFront(await this.trials(), this.directions);
+  }
+
+  private async refresh(): Promise<void> {
+    const changes = await this.storage.trialChanges(this.stored.id, this.cursor);
+    for (const trial of changes.trials) {
+      this.cache.set(trial.number, trial);
+      this.views.delete(trial.number);
+    }
+    this.cursor = changes.cursor;
+  }
+
+  private view(trial: TrialRecord): TrialView<C> | null {
+    if (trial.config === null) return null;
+    let view = this.views.get(trial.number);
+    if (!view) {
+      const feasible = isFeasible(trial);
+      const usable = trial.state === "complete" && trial.values !== null && feasible;
+      view = {
+        number: trial.number,
+        config: trial.config as C,
+        key: trial.key ?? this.space.key(trial.config as C),
+        state: trial.state,
+        values: trial.values,
+        fitness: usable ? signed(trial.values![0], this.directions[0]) : -Infinity,
+        feasible,
+        note: trial.note,
+      };
+      this.views.set(trial.number, view);
+    }
+    return view;
+  }
+
+  /** The stream of trial `number`: depends only on the study seed and the number. */
+  trialRng(number: number): Rng {
+    return Rng.derive("trial", this.spec.seed, number);
+  }
+
+  /**
+   * Reserves the next trial and proposes its config; null once `limit` is reached. `historyUpTo`, when
+   * given, hides trials numbered above it from the strategy (how `optimize` keeps concurrency reproducible).
+   */
+  async ask(options: AskOptions<C> = {}, historyUpTo?: (number: number) => Promise<number>): Promise<AskedTrial<C> | null> {
+    const worker = options.worker ?? detachedWorkerId();
+    const leaseMs = options.leaseMs ?? DETACHED_LEASE_MS;
+    const given = options.config === undefined ? undefined : this.space.validate(options.config);
+    const number = await this.storage.reserveTrial(this.stored.id, { worker, leaseMs, limit: options.limit });
+    if (number === null) return null;
+    try {
+      const visibleUpTo = historyUpTo ? await historyUpTo(number) : number - 1;
+      await this.refresh();
+      const rng = this.trialRng(number);
+      let config: C;
+      let note: Record<string, Json> | null = null;
+      if (given !== undefined) {
+        config = given;
+        note = { enqueued: true };
+      } else {
+        const history: TrialView<C>[] = [];
+        const pending: TrialView<C>[] = [];
+        for (const trial of [...this.cache.values()].sort((a, b) => a.number - b.number)) {
+          const view = trial.number === number ? null : this.view(trial);
+          if (!view) continue;
+          if (trial.state !== "running" && trial.number <= visibleUpTo) history.push(view);
+          else pending.push(view);
+        }
+        const seen = new Set([...history, ...pending].map((t) => t.key));
+        const proposal = await this.strategy.propose({ space: this.space, trialNumber: number, rng, history, pending, seen, directions: this.directions });
+        config = this.space.validate(proposal.config);
+        note = proposal.note ?? null;
+      }
+      const key = this.space.key(config);
+      await this.storage.setTrialConfig(this.stored.id, number, config as Json, key, note);
+      return { number, config, key, rng };
+    } catch (error) {
+      await this.storage.cancelReservation(this.stored.id, number);
+      throw error;
+    }
+  }
+
+  /**
+   * Records a finished trial. A non-finite objective value or a missing metric fails the trial with a
+   * reason instead of storing a value no comparison can use; the returned record says which happened.
+   */
+  async tell(number: number, result: TellResult): Promise<TrialRecord> {
+    const outcome = this.outcomeOf(result);
+    await this.finish(number, outcome);
+    return (await this.trial(number))!;
+  }
+
+  async tellFailure(number: number, error: string): Promise<TrialRecord> {
+    await this.finish(number, { state: "failed", error });
+    return (await this.trial(number))!;
+  }
+
+  async prune(number: number): Promise<TrialRecord> {
+    const trial = await this.trial(number);
+    const last = trial?.intermediate.at(-1);
+    await this.finish(number, { state: "pruned", values: last ? [last.value] : null, error: null });
+    return (await this.trial(number))!;
+  }
+
+  async report(number: number, step: number, value: number): Promise<void> {
+    if (!Number.isFinite(step) || !Number.isFinite(value)) throw new NascentError(`trial ${number}: intermediate report needs finite step and value, got (${step}, ${value})`);
+    await this.storage.reportIntermediate(this.stored.id, number, { step, value });
+  }
+
+  /** Asks the study's pruner whether trial `number` should stop, given its reports so far. */
+  async shouldPrune(number: number): Promise<boolean> {
+    const trials = await this.trials();
+    const trial = trials.find((t) => t.number === number);
+    if (!trial || this.pruner === noPruning) return false;
+    return this.pruner.shouldPrune(trial, trials, this.directions[0]);
+  }
+
+  async trial(number: number): Promise<TrialRecord | null> {
+    await this.refresh();
+    return this.cache.get(number) ?? null;
+  }
+
+  async setTrialAttr(number: number, key: string, value: Json): Promise<void> {
+    await this.storage.setTrialAttr(this.stored.id, number, key, value);
+  }
+
+  private async finish(number: number, outcome: TrialOutcome): Promise<void> {
+    const trial = await this.trial(number);
+    if (!trial) throw new NascentError(`study '${this.name}' has no trial ${number}`);
+    if (trial.state !== "running") throw new NascentError(`trial ${number} is already ${trial.state}; it cannot be told again`);
+    if (!(await this.storage.finishTrial(this.stored.id, number, outcome))) {
+      throw new NascentError(`trial ${number} was finished by someone else (its lease may have expired)`);
+    }
+  }
+
+  private outcomeOf(result: TellResult): TrialOutcome {
+    const { objectives, constraints } = this.spec;
+    let metrics: Metrics;
+    if (typeof result === "number") metrics = { [objectives[0].metric]: result };
+    else if (Array.isArray(result)) metrics = Object.fromEntries(objectives.map((o, i) => [o.metric, (result as number[])[i]]));
+    else metrics = result as Metrics;
+    if (Array.isArray(result) && result.length !== objectives.length) {
+      return { state: "failed", error: `told ${result.length} values for ${objectives.length} objectives` };
+    }
+    for (const name of [...objectives.map((o) => o.metric), ...constraints.map((c) => c.metric)]) {
+      if (!(name in metrics)) return { state: "failed", error: `no value for metric '${name}' (got: ${Object.keys(metrics).join(", ") || "none"})` };
+      if (typeof metrics[name] !== "number" || !Number.isFinite(metrics[name])) {
+        return { state: "failed", error: `metric '${name}' is ${metrics[name]}, not a finite number`, metrics: finiteOnly(metrics) };
+      }
+    }
+    return {
+      state: "complete",
+      values: objectives.map((o) => metrics[o.metric]),
+      metrics: finiteOnly(metrics),
+      violations: constraints.length ? constraintViolations(constraints, metrics) : null,
+    };
+  }
+
+  /** Checks before a run that the evaluator measures every objective and constraint metric. */
+  private checkEvaluator(evaluator: Evaluator): void {
+    evaluator.checkSpace(this.space as Space<unknown>);
+    const known = evaluator.metrics.map((m) => m.name);
+    for (const name of [...this.spec.objectives.map((o) => o.metric), ...this.spec.constraints.map((c) => c.metric)]) {
+      if (!known.includes(name)) throw new NascentError(`benchmark '${evaluator.name}' has no metric '${name}' (metrics: ${known.join(", ")})`);
+    }
+  }
+
+  /** Runs trials with `evaluator` until the budget, the time limit or the signal stops it. */
+  async optimize(evaluator: Evaluator, options: OptimizeOptions = {}): Promise<void> {
+    this.checkEvaluator(evaluator);
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new NascentError(`concurrency must be a positive integer, got ${concurrency}`);
+    const worker = processWorkerId();
+    const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout * 1000;
+    await this.storage.failStaleTrials(this.stored.id, isDeadLocalWorker);
+    const limit = options.totalTrials ?? (options.trials === undefined ? undefined : liveTrialCount((await this.trials()).map((t) => t.state)) + options.trials);
+    if (limit === undefined) throw new NascentError("optimize needs trials or totalTrials");
+
+    const inFlight = new Map<number, Promise<void>>();
+    const historyUpTo = async (number: number): Promise<number> => {
+      const visible = number - concurrency;
+      await Promise.all([...inFlight].filter(([n]) => n <= visible).map(([, done]) => done));
+      return visible;
+    };
+    let askQueue: Promise<unknown> = Promise.resolve();
+    const askInTurn = (): Promise<AskedTrial<C> | null> => {
+      const asked = askQueue.then(() => this.ask({ worker, leaseMs: DEFAULT_LEASE_MS, limit }, historyUpTo));
+      askQueue = asked.catch(() => undefined);
+      return asked;
+    };
+    let stopped = false;
+    const heartbeat = setInterval(() => void this.storage.heartbeat(this.stored.id, worker, DEFAULT_LEASE_MS).catch(() => undefined), DEFAULT_LEASE_MS / 4);
+    heartbeat.unref();
+
+    const slot = async (): Promise<void> => {
+      while (!stopped && Date.now() < deadline && !options.signal?.aborted) {
+        let asked: AskedTrial<C> | null;
+        try {
+          asked = await askInTurn();
+        } catch (error) {
+          stopped = true;
+          if (error instanceof SearchExhausted) return;
+          throw error;
+        }
+        if (!asked) return;
+        const done = this.runTrial(asked, evaluator, options);
+        inFlight.set(asked.number, done);
+        await done;
+        inFlight.delete(asked.number);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: concurrency }, slot));
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async runTrial(asked: AskedTrial<C>, evaluator: Evaluator, options: OptimizeOptions): Promise<void> {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    options.signal?.addEventListener("abort", onAbort);
+    let pruneRequested = false;
+    let outcome: TrialOutcome;
+    try {
+      const metrics = await evaluator.evaluate(asked.config, {
+        trialNumber: asked.number,
+        rng: asked.rng,
+        signal: controller.signal,
+        report: async (step, value) => {
+          await this.report(asked.number, step, value);
+          pruneRequested ||= await this.shouldPrune(asked.number);
+        },
+        shouldPrune: () => pruneRequested,
+      });
+      outcome = pruneRequested ? { state: "pruned", values: null } : this.outcomeOf(metrics);
+    } catch (error) {
+      const message = options.signal?.aborted ? "interrupted before it finished" : error instanceof Error ? error.message : String(error);
+      outcome = pruneRequested ? { state: "pruned" } : { state: "failed", error: message.split("\n")[0] };
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+    if (outcome.state === "pruned") {
+      const last = (await this.trial(asked.number))?.intermediate.at(-1);
+      outcome.values = last ? [last.value] : null;
+    }
+    await this.storage.finishTrial(this.stored.id, asked.number, outcome);
+    const record = await this.trial(asked.number);
+    if (record && options.onTrialFinished) options.onTrialFinished(record);
+  }
+}
+
+function finiteOnly(metrics: Metrics): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === "number" && Number.isFinite(v)));
+}
+
+/** A resumed study must be the same search; say exactly what differs. */
+function checkSameSearch(stored: StudySpec, asked: StudySpec): void {
+  const fields: [string, unknown, unknown][] = [
+    ["space", stored.space, asked.space],
+    ["objectives", stored.objectives, asked.objectives],
+    ["constraints", stored.constraints, asked.constraints],
+    ["seed", stored.seed, asked.seed],
+    ["strategy", stored.strategy, asked.strategy],
+    ["evaluator", stored.evaluator, asked.evaluator],
+  ];
+  for (const [field, was, now] of fields) {
+    if (canonicalJson(was) !== canonicalJson(now)) {
+      throw new NascentError(`study '${stored.name}' was created with ${field} ${describeSpec(was)}; this run asks for ${describeSpec(now)}`);
+    }
+  }
+}
+
+function describeSpec(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
