@@ -4,7 +4,9 @@ import type { Rng } from "../util/rng.js";
 import { checkFields, type InferShape, type ObjectSpace, type Shape } from "./object.js";
 import { Space, fieldPath, isPlainObject, type SpaceJson } from "./space.js";
 
-type Cases = Record<string, ObjectSpace<Shape>>;
+/** Each case is an object space; typed structurally so that any ObjectSpace<S> fits. */
+type CaseSpace = Space<Record<string, unknown>> & { readonly fields: Shape };
+type Cases = Record<string, CaseSpace>;
 type CaseShape<C> = C extends ObjectSpace<infer S> ? InferShape<S> : never;
 
 /** `{ [tag]: "sgd", momentum: number } | { [tag]: "adam", beta1: number }`: a tagged union of cases. */
@@ -71,25 +73,25 @@ export class BranchSpace<Tag extends string, C extends Cases> extends Space<Infe
 
   decisionCount(value: InferBranch<Tag, C>): number {
     const [name, rest] = this.split(value);
-    return (this.caseNames.length > 1 ? 1 : 0) + this.cases[name].decisionCount(rest as InferShape<Shape>);
+    return (this.caseNames.length > 1 ? 1 : 0) + this.cases[name].decisionCount(rest);
   }
 
   mutate(value: InferBranch<Tag, C>, rng: Rng): InferBranch<Tag, C> {
     const [name, rest] = this.split(value);
-    const inner = this.cases[name].decisionCount(rest as InferShape<Shape>);
+    const inner = this.cases[name].decisionCount(rest);
     const switchWeight = this.caseNames.length > 1 ? 1 : 0;
     if (inner + switchWeight === 0) return value;
     if (rng.weightedIndex([switchWeight, inner]) === 0) {
       const other = rng.pick(this.caseNames.filter((n) => n !== name));
       return this.withTag(other, this.cases[other].sample(rng));
     }
-    return this.withTag(name, this.cases[name].mutate(rest as InferShape<Shape>, rng));
+    return this.withTag(name, this.cases[name].mutate(rest, rng));
   }
 
   neighbors(value: InferBranch<Tag, C>): InferBranch<Tag, C>[] {
     const [name, rest] = this.split(value);
     const switched = this.caseNames.filter((n) => n !== name).map((n) => this.withTag(n, this.cases[n].defaultValue()));
-    const inner = this.cases[name].neighbors(rest as InferShape<Shape>).map((r) => this.withTag(name, r));
+    const inner = this.cases[name].neighbors(rest).map((r) => this.withTag(name, r));
     return [...switched, ...inner];
   }
 
@@ -100,7 +102,7 @@ export class BranchSpace<Tag extends string, C extends Cases> extends Space<Infe
   encodeInto(value: InferBranch<Tag, C> | undefined, out: number[]): void {
     const [active, rest] = value === undefined ? [undefined, undefined] : this.split(value);
     for (const name of this.caseNames) out.push(name === active ? 1 : 0);
-    for (const name of this.caseNames) this.cases[name].encodeInto(name === active ? (rest as InferShape<Shape>) : undefined, out);
+    for (const name of this.caseNames) this.cases[name].encodeInto(name === active ? (rest) : undefined, out);
   }
 
   toJson(): SpaceJson {

@@ -46,7 +46,7 @@ export function list<T>(item: Space<T>, length: number): RepeatSpace<T> {
 }
 
 /** A conditional space: `tag` picks one of `cases`, and only that case's fields are active. */
-export function branch<const Tag extends string, C extends Record<string, ObjectSpace<Shape>>>(tag: Tag, cases: C): BranchSpace<Tag, C> {
+export function branch<const Tag extends string, C extends Record<string, Space<Record<string, unknown>> & { readonly fields: Shape }>>(tag: Tag, cases: C): BranchSpace<Tag, C> {
   return new BranchSpace(tag, cases);
 }
 

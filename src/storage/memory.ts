@@ -3,7 +3,8 @@ import {
   StudyExistsError,
   staleTrialReason,
   type IntermediateValue,
-  type ReserveOptions,
+  type CreateTrialResult,
+  type NewTrial,
   type Storage,
   type StoredStudy,
   type StudySpec,
@@ -64,31 +65,21 @@ export class MemoryStorage implements Storage {
     return trial;
   }
 
-  async reserveTrial(studyId: number, options: ReserveOptions): Promise<number | null> {
+  async nextTrialNumber(studyId: number): Promise<number> {
+    return this.study(studyId).trials.length;
+  }
+
+  async createTrial(studyId: number, trial: NewTrial): Promise<CreateTrialResult> {
     const study = this.study(studyId);
-    if (options.limit !== undefined && liveTrialCount(study.trials.map((t) => t.state)) >= options.limit) return null;
+    if (trial.number !== study.trials.length) return "taken";
+    if (trial.limit !== undefined && liveTrialCount(study.trials.map((t) => t.state)) >= trial.limit) return "full";
     const now = Date.now();
-    const number = study.trials.length;
     study.trials.push({
-      number, state: "running", config: null, key: null, note: null, values: null, metrics: null, violations: null,
-      intermediate: [], userAttrs: {}, error: null, worker: options.worker, startedAt: now, finishedAt: null, leaseExpiresAt: now + options.leaseMs,
+      number: trial.number, state: "running", config: structuredClone(trial.config), key: trial.key, note: trial.note, values: null, metrics: null,
+      violations: null, intermediate: [], userAttrs: {}, error: null, worker: trial.worker, startedAt: now, finishedAt: null, leaseExpiresAt: now + trial.leaseMs,
     });
-    this.touch(study, number);
-    return number;
-  }
-
-  async cancelReservation(studyId: number, number: number): Promise<void> {
-    const study = this.study(studyId);
-    if (number === study.trials.length - 1 && study.trials[number].config === null) {
-      study.trials.pop();
-      study.seqOf.pop();
-    } else {
-      await this.finishTrial(studyId, number, { state: "failed", error: "the strategy had nothing to propose" });
-    }
-  }
-
-  async setTrialConfig(studyId: number, number: number, config: Json, key: string, note: Record<string, Json> | null): Promise<void> {
-    Object.assign(this.touch(this.study(studyId), number), { config: structuredClone(config), key, note });
+    this.touch(study, trial.number);
+    return "created";
   }
 
   async reportIntermediate(studyId: number, number: number, value: IntermediateValue): Promise<void> {

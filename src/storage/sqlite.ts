@@ -6,7 +6,8 @@ import {
   StudyExistsError,
   staleTrialReason,
   type IntermediateValue,
-  type ReserveOptions,
+  type CreateTrialResult,
+  type NewTrial,
   type Storage,
   type StoredStudy,
   type StudySpec,
@@ -32,8 +33,8 @@ CREATE TABLE IF NOT EXISTS trials (
   study_id INTEGER NOT NULL REFERENCES studies(id),
   number INTEGER NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('running', 'complete', 'pruned', 'failed')),
-  config TEXT,
-  key TEXT,
+  config TEXT NOT NULL,
+  key TEXT NOT NULL,
   note TEXT,
   trial_values TEXT,
   metrics TEXT,
@@ -55,8 +56,8 @@ CREATE INDEX IF NOT EXISTS trials_by_seq ON trials (study_id, seq);
 interface TrialRow {
   number: number;
   state: TrialState;
-  config: string | null;
-  key: string | null;
+  config: string;
+  key: string;
   note: string | null;
   trial_values: string | null;
   metrics: string | null;
@@ -78,7 +79,7 @@ function toRecord(row: TrialRow): TrialRecord {
   return {
     number: row.number,
     state: row.state,
-    config: parse<Json>(row.config),
+    config: JSON.parse(row.config) as Json,
     key: row.key,
     note: parse<Record<string, Json>>(row.note),
     values: parse<number[]>(row.trial_values),
@@ -96,8 +97,8 @@ function toRecord(row: TrialRow): TrialRecord {
 
 /**
  * SQLite storage (the default). WAL mode and a busy timeout let several processes on one machine share
- * a study file; every operation is one short transaction, and reservations take the write lock first
- * (BEGIN IMMEDIATE) so two workers can never get the same trial number.
+ * a study file; every operation is one short transaction that takes the write lock first (BEGIN
+ * IMMEDIATE), so two workers can never create the same trial number.
  */
 export class SqliteStorage implements Storage {
   readonly url: string;
@@ -179,33 +180,27 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async reserveTrial(studyId: number, options: ReserveOptions): Promise<number | null> {
+  async nextTrialNumber(studyId: number): Promise<number> {
+    const { next } = this.db.prepare("SELECT COALESCE(MAX(number), -1) + 1 AS next FROM trials WHERE study_id = ?").get(studyId) as { next: number };
+    return next;
+  }
+
+  async createTrial(studyId: number, trial: NewTrial): Promise<CreateTrialResult> {
     return this.write(() => {
-      if (options.limit !== undefined) {
-        const { live } = this.db.prepare("SELECT COUNT(*) AS live FROM trials WHERE study_id = ? AND state != 'failed'").get(studyId) as { live: number };
-        if (live >= options.limit) return null;
-      }
       const { next } = this.db.prepare("SELECT COALESCE(MAX(number), -1) + 1 AS next FROM trials WHERE study_id = ?").get(studyId) as { next: number };
+      if (next !== trial.number) return "taken";
+      if (trial.limit !== undefined) {
+        const { live } = this.db.prepare("SELECT COUNT(*) AS live FROM trials WHERE study_id = ? AND state != 'failed'").get(studyId) as { live: number };
+        if (live >= trial.limit) return "full";
+      }
       const now = Date.now();
       this.db
-        .prepare("INSERT INTO trials (study_id, number, state, worker, started_at, lease_expires_at, seq) VALUES (?, ?, 'running', ?, ?, ?, ?)")
-        .run(studyId, next, options.worker, now, now + options.leaseMs, this.nextSeq(studyId));
-      return next;
+        .prepare(
+          "INSERT INTO trials (study_id, number, state, config, key, note, worker, started_at, lease_expires_at, seq) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(studyId, trial.number, JSON.stringify(trial.config), trial.key, stringify(trial.note), trial.worker, now, now + trial.leaseMs, this.nextSeq(studyId));
+      return "created";
     });
-  }
-
-  async cancelReservation(studyId: number, number: number): Promise<void> {
-    const deleted = this.write(() => {
-      this.nextSeq(studyId);
-      const isLast = this.db.prepare("SELECT MAX(number) AS last FROM trials WHERE study_id = ?").get(studyId) as { last: number };
-      if (isLast.last !== number) return false;
-      return this.db.prepare("DELETE FROM trials WHERE study_id = ? AND number = ? AND config IS NULL").run(studyId, number).changes > 0;
-    });
-    if (!deleted) await this.finishTrial(studyId, number, { state: "failed", error: "the strategy had nothing to propose" });
-  }
-
-  async setTrialConfig(studyId: number, number: number, config: Json, key: string, note: Record<string, Json> | null): Promise<void> {
-    this.updateTrial(studyId, number, "config = ?, key = ?, note = ?", [JSON.stringify(config), key, stringify(note)]);
   }
 
   async reportIntermediate(studyId: number, number: number, value: IntermediateValue): Promise<void> {

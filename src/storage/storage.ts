@@ -50,9 +50,8 @@ export interface IntermediateValue {
 export interface TrialRecord {
   number: number;
   state: TrialState;
-  /** Null only between a trial number's reservation and its strategy's proposal. */
-  config: Json | null;
-  key: string | null;
+  config: Json;
+  key: string;
   note: Record<string, Json> | null;
   values: number[] | null;
   /** Everything the evaluator measured, objectives and costs alike. */
@@ -76,12 +75,20 @@ export interface TrialOutcome {
   error?: string | null;
 }
 
-export interface ReserveOptions {
+export interface NewTrial {
+  /** The number the caller expects to get (see `nextTrialNumber`). */
+  number: number;
+  config: Json;
+  key: string;
+  note: Record<string, Json> | null;
   worker: string;
   leaseMs: number;
-  /** Reserve only while fewer than this many trials are complete, pruned or running. */
+  /** Create only while fewer than this many trials are complete, pruned or running. */
   limit?: number;
 }
+
+/** `taken`: another worker created that number first (propose again for the next one). `full`: the limit is reached. */
+export type CreateTrialResult = "created" | "taken" | "full";
 
 export interface TrialChanges {
   trials: TrialRecord[];
@@ -91,7 +98,7 @@ export interface TrialChanges {
 
 /**
  * Where studies and trials live. Every operation is atomic on its own, so many workers (threads,
- * processes, machines) can share one study: the storage numbers trials, and a running trial holds a lease
+ * processes, machines) can share one study: the storage decides which worker gets each trial number, and a running trial holds a lease
  * that its worker renews; a trial whose lease expired belongs to a dead worker and is marked failed.
  */
 export interface Storage {
@@ -100,11 +107,13 @@ export interface Storage {
   createStudy(spec: StudySpec): Promise<StoredStudy>;
   loadStudy(name: string): Promise<StoredStudy | null>;
   listStudies(): Promise<StudySummary[]>;
-  /** Atomically takes the next trial number as a running trial with no config yet; null if `limit` is reached. */
-  reserveTrial(studyId: number, options: ReserveOptions): Promise<number | null>;
-  /** Undoes a reservation that never got a config (the strategy had nothing to propose). */
-  cancelReservation(studyId: number, number: number): Promise<void>;
-  setTrialConfig(studyId: number, number: number, config: Json, key: string, note: Record<string, Json> | null): Promise<void>;
+  /** The number the next trial would get now. */
+  nextTrialNumber(studyId: number): Promise<number>;
+  /**
+   * Atomically creates a running trial with its config, if `trial.number` is still the next number and
+   * the limit allows. Proposing first and creating second means no trial ever exists without a config.
+   */
+  createTrial(studyId: number, trial: NewTrial): Promise<CreateTrialResult>;
   reportIntermediate(studyId: number, number: number, value: IntermediateValue): Promise<void>;
   setTrialAttr(studyId: number, number: number, key: string, value: Json): Promise<void>;
   /** Finishes a running trial; returns false (and changes nothing) if it was no longer running. */

@@ -6,7 +6,7 @@ import { StudyExistsError } from "../storage/storage.js";
 import { liveTrialCount } from "../storage/summary.js";
 import { randomSearch } from "../strategy/random.js";
 import { resolveStrategy } from "../strategy/registry.js";
-import { SearchExhausted, type Strategy, type TrialView } from "../strategy/strategy.js";
+import { SearchExhausted, type Proposal, type Strategy, type TrialView } from "../strategy/strategy.js";
 import { NascentError } from "../util/errors.js";
 import { canonicalJson, type Json } from "../util/json.js";
 import { Rng } from "../util/rng.js";
@@ -165,8 +165,7 @@ export class Study<C> {
     this.cursor = changes.cursor;
   }
 
-  private view(trial: TrialRecord): TrialView<C> | null {
-    if (trial.config === null) return null;
+  private view(trial: TrialRecord): TrialView<C> {
     let view = this.views.get(trial.number);
     if (!view) {
       const feasible = isFeasible(trial);
@@ -174,7 +173,7 @@ export class Study<C> {
       view = {
         number: trial.number,
         config: trial.config as C,
-        key: trial.key ?? this.space.key(trial.config as C),
+        key: trial.key,
         state: trial.state,
         values: trial.values,
         fitness: usable ? signed(trial.values![0], this.directions[0]) : -Infinity,
@@ -192,45 +191,41 @@ export class Study<C> {
   }
 
   /**
-   * Reserves the next trial and proposes its config; null once `limit` is reached. `historyUpTo`, when
-   * given, hides trials numbered above it from the strategy (how `optimize` keeps concurrency reproducible).
+   * Proposes the next trial's config and creates the trial; null once `limit` is reached. `historyUpTo`,
+   * when given, hides trials numbered above it from the strategy (how `optimize` keeps concurrency
+   * reproducible). If another worker takes the number first, the proposal is made again for the next one.
    */
   async ask(options: AskOptions<C> = {}, historyUpTo?: (number: number) => Promise<number>): Promise<AskedTrial<C> | null> {
     const worker = options.worker ?? detachedWorkerId();
     const leaseMs = options.leaseMs ?? DETACHED_LEASE_MS;
     const given = options.config === undefined ? undefined : this.space.validate(options.config);
-    const number = await this.storage.reserveTrial(this.stored.id, { worker, leaseMs, limit: options.limit });
-    if (number === null) return null;
-    try {
+    for (;;) {
+      const number = await this.storage.nextTrialNumber(this.stored.id);
       const visibleUpTo = historyUpTo ? await historyUpTo(number) : number - 1;
       await this.refresh();
+      if (options.limit !== undefined && liveTrialCount([...this.cache.values()].map((t) => t.state)) >= options.limit) return null;
       const rng = this.trialRng(number);
-      let config: C;
-      let note: Record<string, Json> | null = null;
-      if (given !== undefined) {
-        config = given;
-        note = { enqueued: true };
-      } else {
-        const history: TrialView<C>[] = [];
-        const pending: TrialView<C>[] = [];
-        for (const trial of [...this.cache.values()].sort((a, b) => a.number - b.number)) {
-          const view = trial.number === number ? null : this.view(trial);
-          if (!view) continue;
-          if (trial.state !== "running" && trial.number <= visibleUpTo) history.push(view);
-          else pending.push(view);
-        }
-        const seen = new Set([...history, ...pending].map((t) => t.key));
-        const proposal = await this.strategy.propose({ space: this.space, trialNumber: number, rng, history, pending, seen, directions: this.directions });
-        config = this.space.validate(proposal.config);
-        note = proposal.note ?? null;
-      }
+      const proposal = given !== undefined ? { config: given, note: { enqueued: true } } : await this.propose(number, rng, visibleUpTo);
+      const config = this.space.validate(proposal.config);
       const key = this.space.key(config);
-      await this.storage.setTrialConfig(this.stored.id, number, config as Json, key, note);
-      return { number, config, key, rng };
-    } catch (error) {
-      await this.storage.cancelReservation(this.stored.id, number);
-      throw error;
+      const created = await this.storage.createTrial(this.stored.id, {
+        number, config: config as Json, key, note: proposal.note ?? null, worker, leaseMs, limit: options.limit,
+      });
+      if (created === "full") return null;
+      if (created === "created") return { number, config, key, rng };
     }
+  }
+
+  private async propose(number: number, rng: Rng, visibleUpTo: number): Promise<Proposal<C>> {
+    const history: TrialView<C>[] = [];
+    const pending: TrialView<C>[] = [];
+    for (const trial of [...this.cache.values()].sort((a, b) => a.number - b.number)) {
+      const view = this.view(trial);
+      if (trial.state !== "running" && trial.number <= visibleUpTo) history.push(view);
+      else pending.push(view);
+    }
+    const seen = new Set([...history, ...pending].map((t) => t.key));
+    return this.strategy.propose({ space: this.space, trialNumber: number, rng, history, pending, seen, directions: this.directions });
   }
 
   /**
