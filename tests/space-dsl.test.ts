@@ -27,6 +27,19 @@ const typed: BlockConfig = {
 // @ts-expect-error kernel 9 is not a choice
 const wrongKernel: BlockConfig["stages"][number] = { kernel: 9, expand: 3 };
 void wrongKernel;
+// @ts-expect-error adam has no momentum: the branch's cases are a discriminated union
+const wrongCase: BlockConfig["optimizer"] = { type: "adam", momentum: 0.9 };
+void wrongCase;
+const cells = s.object({
+  cell: s.cell({ nodes: 4, ops: ["none", "skip_connect", "nor_conv_3x3"] }),
+  darts: s.cell({ style: "darts", nodes: 4, inputs: 2, ops: ["sep_conv_3x3", "max_pool_3x3"] }),
+});
+// @ts-expect-error the cell's ops are inferred as a union of literals
+const wrongOp: Infer<typeof cells>["cell"] = { edges: ["conv_9x9"] };
+// @ts-expect-error so are the DARTS cell's
+const wrongDartsOp: Infer<typeof cells>["darts"] = { nodes: [[{ input: 0, op: "conv_9x9" }]] };
+void wrongOp;
+void wrongDartsOp;
 
 describe("search-space DSL", () => {
   it("samples configs that validate, with the inferred shape", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import {
@@ -150,6 +151,19 @@ describe("studies", () => {
     assert.ok(pruned.length >= 10, `pruned ${pruned.length}`);
     assert.ok(pruned.every((t) => t.intermediate.length < 10 && t.values !== null));
     assert.equal(trials.filter((t) => t.state === "failed").length, 0);
+  });
+
+  it("fail the trial of a worker process that died, and run a replacement", async () => {
+    const storage = new MemoryStorage();
+    const study = await Study.open({ storage, name: "dead", space: nb201Space, objectives: accuracy, seed: 1 });
+    // A trial left running by a process that no longer exists on this machine (pid beyond pid_max).
+    const orphan = await study.ask({ worker: `${hostname()}:99999999:abcd`, leaseMs: 3_600_000 });
+    await study.optimize(cifar10, { totalTrials: 5 });
+    const trials = await study.trials();
+    assert.equal(trials[orphan!.number].state, "failed");
+    assert.match(trials[orphan!.number].error!, /no longer running/);
+    assert.equal(trials.filter((t) => t.state === "complete").length, 5);
+    assert.equal(trials.filter((t) => t.state === "running").length, 0);
   });
 
   it("record an evaluator's exception as the trial's failure and keep searching", async () => {
