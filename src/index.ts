@@ -18,6 +18,7 @@ export { randomSearch } from "./strategy/random.js";
 export { gridSearch } from "./strategy/grid.js";
 export { regularizedEvolution } from "./strategy/evolution.js";
 export { localSearch } from "./strategy/local-search.js";
+export { nsga2 } from "./strategy/nsga2.js";
 export { resolveStrategy, STRATEGY_NAMES } from "./strategy/registry.js";
 
 export type { Evaluator, EvaluationContext, Metrics, MetricInfo, Direction } from "./evaluate/evaluator.js";
@@ -28,6 +29,7 @@ export { resolveBenchmark } from "./evaluate/registry.js";
 export { Study, type StudyOptions, type AskedTrial, type OptimizeOptions, type TellResult } from "./study/study.js";
 export { medianPruner, noPruning, type Pruner } from "./study/pruner.js";
 export { paretoFront, bestTrial, dominates, parseConstraint, parseObjective } from "./study/objectives.js";
+export { hypervolume, nondominatedFronts, crowdingDistances, constrainedDominates } from "./study/pareto.js";
 
 export type { Storage, StudySpec, TrialRecord, ObjectiveSpec, ConstraintSpec } from "./storage/storage.js";
 export { MemoryStorage } from "./storage/memory.js";

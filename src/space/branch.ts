@@ -88,6 +88,14 @@ export class BranchSpace<Tag extends string, C extends Cases> extends Space<Infe
     return this.withTag(name, this.cases[name].mutate(rest, rng));
   }
 
+  /** Parents of the same case are crossed inside it; otherwise the child is one parent whole. */
+  crossover(a: InferBranch<Tag, C>, b: InferBranch<Tag, C>, rng: Rng): InferBranch<Tag, C> {
+    const [nameA, restA] = this.split(a);
+    const [nameB, restB] = this.split(b);
+    if (nameA !== nameB) return rng.float() < 0.5 ? a : b;
+    return this.withTag(nameA, this.cases[nameA].crossover(restA, restB, rng));
+  }
+
   neighbors(value: InferBranch<Tag, C>): InferBranch<Tag, C>[] {
     const [name, rest] = this.split(value);
     const switched = this.caseNames.filter((n) => n !== name).map((n) => this.withTag(n, this.cases[n].defaultValue()));

@@ -50,6 +50,10 @@ export class ChoiceSpace<V extends Primitive> extends Space<V> {
     return others.length ? rng.pick(others) : value;
   }
 
+  crossover(a: V, b: V, rng: Rng): V {
+    return rng.float() < 0.5 ? a : b;
+  }
+
   neighbors(value: V): V[] {
     return this.values.filter((v) => v !== value);
   }

@@ -124,6 +124,11 @@ export class DartsCellSpace<Op extends string> extends Space<DartsCellConfig<Op>
     return { nodes: value.nodes.map((old, k) => (k === j ? next : old)) };
   }
 
+  /** Each intermediate node (its inputs and their ops together) comes from one parent. */
+  crossover(a: DartsCellConfig<Op>, b: DartsCellConfig<Op>, rng: Rng): DartsCellConfig<Op> {
+    return { nodes: a.nodes.map((node, j) => (rng.float() < 0.5 ? node : b.nodes[j])) };
+  }
+
   neighbors(value: DartsCellConfig<Op>): DartsCellConfig<Op>[] {
     const result: DartsCellConfig<Op>[] = [];
     const withNode = (j: number, node: DartsInput<Op>[]) => ({ nodes: value.nodes.map((old, k) => (k === j ? node : old)) });

@@ -70,6 +70,10 @@ export class EdgeCellSpace<Op extends string> extends Space<EdgeCellConfig<Op>> 
     return { edges: value.edges.map((op, i) => (i === edge ? this.op.mutate(op, rng) : op)) };
   }
 
+  crossover(a: EdgeCellConfig<Op>, b: EdgeCellConfig<Op>, rng: Rng): EdgeCellConfig<Op> {
+    return { edges: a.edges.map((op, i) => (rng.float() < 0.5 ? op : b.edges[i])) };
+  }
+
   neighbors(value: EdgeCellConfig<Op>): EdgeCellConfig<Op>[] {
     return value.edges.flatMap((current, i) =>
       this.op.neighbors(current).map((op) => ({ edges: value.edges.map((old, j) => (j === i ? op : old)) })),

@@ -103,6 +103,10 @@ export class IntSpace extends Space<number> {
     return value + direction * this.step;
   }
 
+  crossover(a: number, b: number, rng: Rng): number {
+    return rng.float() < 0.5 ? a : b;
+  }
+
   neighbors(value: number): number[] {
     return [value - this.step, value + this.step].filter((v) => v >= this.min && v <= this.max);
   }
@@ -175,6 +179,10 @@ export class FloatSpace extends Space<number> {
     // Reflect at the bounds so mutation keeps its spread near the edges.
     const reflected = unit < 0 ? -unit : unit > 1 ? 2 - unit : unit;
     return this.scale.fromUnit(reflected);
+  }
+
+  crossover(a: number, b: number, rng: Rng): number {
+    return rng.float() < 0.5 ? a : b;
   }
 
   neighbors(value: number): number[] {

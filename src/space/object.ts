@@ -50,6 +50,10 @@ export class ObjectSpace<S extends Shape> extends Space<InferShape<S>> {
     return { ...value, [key]: this.fields[key].mutate(value[key], rng) };
   }
 
+  crossover(a: InferShape<S>, b: InferShape<S>, rng: Rng): InferShape<S> {
+    return this.build(this.keys.map((k) => this.fields[k].crossover(a[k], b[k], rng)));
+  }
+
   neighbors(value: InferShape<S>): InferShape<S>[] {
     return this.keys.flatMap((k) => this.fields[k].neighbors(value[k]).map((v) => ({ ...value, [k]: v })));
   }

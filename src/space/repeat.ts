@@ -73,6 +73,13 @@ export class RepeatSpace<T> extends Space<T[]> {
     return next;
   }
 
+  /** The length comes from one parent; positions both parents have are crossed, the rest copied. */
+  crossover(a: T[], b: T[], rng: Rng): T[] {
+    const [longer, shorter] = a.length >= b.length ? [a, b] : [b, a];
+    const length = rng.float() < 0.5 ? a.length : b.length;
+    return Array.from({ length }, (_, i) => (i < shorter.length ? this.item.crossover(a[i], b[i], rng) : longer[i]));
+  }
+
   neighbors(value: T[]): T[][] {
     const result: T[][] = [];
     if (value.length > this.min) result.push(value.slice(0, -1));

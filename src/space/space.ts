@@ -55,6 +55,9 @@ export abstract class Space<T> {
   /** A copy of `value` with exactly one decision changed (unchanged if nothing can change). */
   abstract mutate(value: T, rng: Rng): T;
 
+  /** A child taking each independent decision from one parent or the other (uniform crossover). */
+  abstract crossover(a: T, b: T, rng: Rng): T;
+
   /** The configs one decision away from `value` (continuous decisions take a small step each way). */
   abstract neighbors(value: T): T[];
 

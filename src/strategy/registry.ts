@@ -2,6 +2,7 @@ import { NascentError } from "../util/errors.js";
 import { regularizedEvolution } from "./evolution.js";
 import { gridSearch } from "./grid.js";
 import { localSearch } from "./local-search.js";
+import { nsga2 } from "./nsga2.js";
 import { randomSearch } from "./random.js";
 import type { Strategy } from "./strategy.js";
 
@@ -12,6 +13,7 @@ const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
   grid: (o) => gridSearch({ limit: o.limit }),
   evolution: (o) => regularizedEvolution({ population: o.population, tournament: o.tournament }),
   local: () => localSearch(),
+  nsga2: (o) => nsga2({ population: o.population, crossover: o.crossover }),
 };
 
 export const STRATEGY_NAMES = Object.keys(FACTORIES);

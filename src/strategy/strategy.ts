@@ -20,6 +20,8 @@ export interface TrialView<C> {
    */
   readonly fitness: number;
   readonly feasible: boolean;
+  /** Sum of how far each constraint is broken; 0 for a feasible trial. */
+  readonly violation: number;
   /** What the strategy said about this trial when it proposed it (see Proposal.note). */
   readonly note: Readonly<Record<string, Json>> | null;
 }

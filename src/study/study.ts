@@ -178,6 +178,7 @@ export class Study<C> {
         values: trial.values,
         fitness: usable ? signed(trial.values![0], this.directions[0]) : -Infinity,
         feasible,
+        violation: (trial.violations ?? []).reduce((sum, v) => sum + Math.max(0, v), 0),
         note: trial.note,
       };
       this.views.set(trial.number, view);

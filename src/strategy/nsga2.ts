@@ -1,0 +1,69 @@
+import { NascentError } from "../util/errors.js";
+import { crowdingDistances, nondominatedFronts } from "../study/pareto.js";
+import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
+
+export interface Nsga2Options {
+  /** Trials per generation; the first generation is random. */
+  population?: number;
+  /** Probability that a child is a crossover of two parents rather than a copy of one. */
+  crossover?: number;
+}
+
+const CHILD_ATTEMPTS = 50;
+
+interface Member<C> {
+  trial: TrialView<C>;
+  rank: number;
+  crowding: number;
+}
+
+/**
+ * NSGA-II (Deb et al. 2002) for one or more objectives with constraint-domination. Trial n belongs to
+ * generation floor(n / population); its parents are the elite of all earlier generations' complete trials,
+ * chosen by non-dominated rank then crowding distance, picked by binary tournaments, crossed uniformly
+ * decision by decision and mutated in one decision.
+ */
+export function nsga2(options: Nsga2Options = {}): Strategy {
+  const populationSize = options.population ?? 50;
+  const crossoverRate = options.crossover ?? 0.9;
+  if (!Number.isInteger(populationSize) || populationSize < 2) throw new NascentError(`nsga2 population must be an integer >= 2, got ${populationSize}`);
+  if (!(crossoverRate >= 0 && crossoverRate <= 1)) throw new NascentError(`nsga2 crossover must be a probability, got ${crossoverRate}`);
+  return {
+    name: "nsga2",
+    propose<C>(context: StrategyContext<C>): Proposal<C> {
+      const generation = Math.floor(context.trialNumber / populationSize);
+      const random = (): Proposal<C> => ({ config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { generation } });
+      const earlier = context.history.filter((t) => t.state === "complete" && t.values && t.number < generation * populationSize);
+      if (generation === 0 || earlier.length < 2) return random();
+      const parents = eliteOf(earlier, populationSize, context.directions);
+      const tournament = (): Member<C> => {
+        const [a, b] = [context.rng.pick(parents), context.rng.pick(parents)];
+        if (a.rank !== b.rank) return a.rank < b.rank ? a : b;
+        return a.crowding >= b.crowding ? a : b;
+      };
+      for (let attempt = 0; attempt < CHILD_ATTEMPTS; attempt++) {
+        const mother = tournament().trial;
+        const father = tournament().trial;
+        let child = context.rng.float() < crossoverRate ? context.space.crossover(mother.config, father.config, context.rng) : mother.config;
+        child = context.space.mutate(child, context.rng);
+        if (!context.seen.has(context.space.key(child))) return { config: child, note: { generation, parents: [mother.number, father.number] } };
+      }
+      return random();
+    },
+  };
+}
+
+/** The `size` best trials by non-dominated rank, then by crowding distance within the last front. */
+export function eliteOf<C>(trials: readonly TrialView<C>[], size: number, directions: readonly ("maximize" | "minimize")[]): Member<C>[] {
+  const points = trials.map((t) => ({ values: t.values!, violation: t.violation }));
+  const elite: Member<C>[] = [];
+  const fronts = nondominatedFronts(points, directions);
+  for (let rank = 0; rank < fronts.length && elite.length < size; rank++) {
+    const front = fronts[rank];
+    const crowding = crowdingDistances(front.map((i) => points[i]));
+    const members = front.map((i, k) => ({ trial: trials[i], rank, crowding: crowding[k] }));
+    if (elite.length + members.length > size) members.sort((a, b) => b.crowding - a.crowding);
+    elite.push(...members.slice(0, size - elite.length));
+  }
+  return elite;
+}
