@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { NascentError } from "../util/errors.js";
 import { registerAskTell } from "./commands/ask-tell.js";
+import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
@@ -16,6 +17,7 @@ registerSearch(program);
 registerRead(program);
 registerAskTell(program);
 registerEvaluate(program);
+registerDashboard(program);
 
 try {
   await program.parseAsync(process.argv);

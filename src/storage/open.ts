@@ -6,12 +6,12 @@ import type { Storage } from "./storage.js";
 export const DEFAULT_STORAGE = "sqlite:./nascent.db";
 
 /** Opens storage from a URL: `sqlite:PATH` (default `sqlite:./nascent.db`) or `memory:`. */
-export function openStorage(url: string = DEFAULT_STORAGE): Storage {
+export function openStorage(url: string = DEFAULT_STORAGE, options: { readonly?: boolean } = {}): Storage {
   if (url === "memory:" || url === "memory") return new MemoryStorage();
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
     if (!path) throw new NascentError(`storage '${url}' names no file: use sqlite:PATH`);
-    return new SqliteStorage(path);
+    return new SqliteStorage(path, options);
   }
   if (url.startsWith("postgres:") || url.startsWith("postgresql:")) {
     throw new NascentError(`storage '${url}': PostgreSQL is not supported yet (use sqlite:PATH)`);

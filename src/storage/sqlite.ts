@@ -103,11 +103,17 @@ function toRecord(row: TrialRow): TrialRecord {
 export class SqliteStorage implements Storage {
   readonly url: string;
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly path: string) {
+  /** `readonly` opens an existing file for reading only (the dashboard), without creating or migrating it. */
+  constructor(
+    readonly path: string,
+    options: { readonly?: boolean } = {},
+  ) {
     this.url = `sqlite:${path}`;
     try {
-      this.db = new Database(path, { timeout: 30_000 });
+      this.db = new Database(path, { timeout: 30_000, readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      if (options.readonly) return;
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("foreign_keys = ON");
@@ -115,6 +121,16 @@ export class SqliteStorage implements Storage {
     } catch (error) {
       throw new NascentError(`cannot open study database '${path}': ${(error as Error).message}`);
     }
+  }
+
+  /** Prepared once, reused: preparing costs more than running these small statements. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   private migrate(): void {
@@ -130,7 +146,7 @@ export class SqliteStorage implements Storage {
 
   /** Bumps the study's change counter; every trial write stamps the trial with it. */
   private nextSeq(studyId: number): number {
-    const row = this.db.prepare("UPDATE studies SET seq = seq + 1 WHERE id = ? RETURNING seq").get(studyId) as { seq: number } | undefined;
+    const row = this.sql("UPDATE studies SET seq = seq + 1 WHERE id = ? RETURNING seq").get(studyId) as { seq: number } | undefined;
     if (!row) throw new Error(`no study with id ${studyId}`);
     return row.seq;
   }
@@ -142,8 +158,7 @@ export class SqliteStorage implements Storage {
   private updateTrial(studyId: number, number: number, assignments: string, params: unknown[], where = ""): boolean {
     return this.write(() => {
       const seq = this.nextSeq(studyId);
-      const result = this.db
-        .prepare(`UPDATE trials SET ${assignments}, seq = ? WHERE study_id = ? AND number = ? ${where}`)
+      const result = this.sql(`UPDATE trials SET ${assignments}, seq = ? WHERE study_id = ? AND number = ? ${where}`)
         .run(...params, seq, studyId, number);
       return result.changes > 0;
     });
@@ -152,7 +167,7 @@ export class SqliteStorage implements Storage {
   async createStudy(spec: StudySpec): Promise<StoredStudy> {
     const createdAt = Date.now();
     try {
-      const result = this.db.prepare("INSERT INTO studies (name, spec, created_at) VALUES (?, ?, ?)").run(spec.name, JSON.stringify(spec), createdAt);
+      const result = this.sql("INSERT INTO studies (name, spec, created_at) VALUES (?, ?, ?)").run(spec.name, JSON.stringify(spec), createdAt);
       return { id: Number(result.lastInsertRowid), spec, createdAt };
     } catch (error) {
       if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new StudyExistsError(spec.name);
@@ -161,15 +176,15 @@ export class SqliteStorage implements Storage {
   }
 
   async loadStudy(name: string): Promise<StoredStudy | null> {
-    const row = this.db.prepare("SELECT id, spec, created_at FROM studies WHERE name = ?").get(name) as
+    const row = this.sql("SELECT id, spec, created_at FROM studies WHERE name = ?").get(name) as
       | { id: number; spec: string; created_at: number }
       | undefined;
     return row ? { id: row.id, spec: JSON.parse(row.spec) as StudySpec, createdAt: row.created_at } : null;
   }
 
   async listStudies(): Promise<StudySummary[]> {
-    const studies = this.db.prepare("SELECT id, spec, created_at FROM studies ORDER BY id").all() as { id: number; spec: string; created_at: number }[];
-    const countsOf = this.db.prepare("SELECT state, COUNT(*) AS n, MAX(COALESCE(finished_at, started_at)) AS last FROM trials WHERE study_id = ? GROUP BY state");
+    const studies = this.sql("SELECT id, spec, created_at FROM studies ORDER BY id").all() as { id: number; spec: string; created_at: number }[];
+    const countsOf = this.sql("SELECT state, COUNT(*) AS n, MAX(COALESCE(finished_at, started_at)) AS last FROM trials WHERE study_id = ? GROUP BY state");
     return studies.map((s) => {
       const rows = countsOf.all(s.id) as { state: TrialState; n: number; last: number }[];
       const counts = countStates([]);
@@ -181,21 +196,21 @@ export class SqliteStorage implements Storage {
   }
 
   async nextTrialNumber(studyId: number): Promise<number> {
-    const { next } = this.db.prepare("SELECT COALESCE(MAX(number), -1) + 1 AS next FROM trials WHERE study_id = ?").get(studyId) as { next: number };
+    const { next } = this.sql("SELECT COALESCE(MAX(number), -1) + 1 AS next FROM trials WHERE study_id = ?").get(studyId) as { next: number };
     return next;
   }
 
   async createTrial(studyId: number, trial: NewTrial): Promise<CreateTrialResult> {
     return this.write(() => {
-      const { next } = this.db.prepare("SELECT COALESCE(MAX(number), -1) + 1 AS next FROM trials WHERE study_id = ?").get(studyId) as { next: number };
+      const { next } = this.sql("SELECT COALESCE(MAX(number), -1) + 1 AS next FROM trials WHERE study_id = ?").get(studyId) as { next: number };
       if (next !== trial.number) return "taken";
       if (trial.limit !== undefined) {
-        const { live } = this.db.prepare("SELECT COUNT(*) AS live FROM trials WHERE study_id = ? AND state != 'failed'").get(studyId) as { live: number };
-        if (live >= trial.limit) return "full";
+        // Numbers are dense, so live trials = all trials - failed ones (few, and indexed by state).
+        const { failed } = this.sql("SELECT COUNT(*) AS failed FROM trials WHERE study_id = ? AND state = 'failed'").get(studyId) as { failed: number };
+        if (next - failed >= trial.limit) return "full";
       }
       const now = Date.now();
-      this.db
-        .prepare(
+      this.sql(
           "INSERT INTO trials (study_id, number, state, config, key, note, worker, started_at, lease_expires_at, seq) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
         )
         .run(studyId, trial.number, JSON.stringify(trial.config), trial.key, stringify(trial.note), trial.worker, now, now + trial.leaseMs, this.nextSeq(studyId));
@@ -205,7 +220,7 @@ export class SqliteStorage implements Storage {
 
   async reportIntermediate(studyId: number, number: number, value: IntermediateValue): Promise<void> {
     this.write(() => {
-      const row = this.db.prepare("SELECT intermediate FROM trials WHERE study_id = ? AND number = ?").get(studyId, number) as { intermediate: string } | undefined;
+      const row = this.sql("SELECT intermediate FROM trials WHERE study_id = ? AND number = ?").get(studyId, number) as { intermediate: string } | undefined;
       if (!row) throw new Error(`no trial ${number}`);
       const values = (JSON.parse(row.intermediate) as IntermediateValue[]).filter((v) => v.step !== value.step);
       values.push(value);
@@ -231,16 +246,13 @@ export class SqliteStorage implements Storage {
   async heartbeat(studyId: number, worker: string, leaseMs: number): Promise<void> {
     this.write(() => {
       const seq = this.nextSeq(studyId);
-      this.db
-        .prepare("UPDATE trials SET lease_expires_at = ?, seq = ? WHERE study_id = ? AND worker = ? AND state = 'running'")
+      this.sql("UPDATE trials SET lease_expires_at = ?, seq = ? WHERE study_id = ? AND worker = ? AND state = 'running'")
         .run(Date.now() + leaseMs, seq, studyId, worker);
     });
   }
 
   async failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]> {
-    const running = this.db
-      .prepare("SELECT number, worker, lease_expires_at FROM trials WHERE study_id = ? AND state = 'running'")
-      .all(studyId) as { number: number; worker: string | null; lease_expires_at: number | null }[];
+    const running = this.sql("SELECT number, worker, lease_expires_at FROM trials WHERE study_id = ? AND state = 'running'").all(studyId) as { number: number; worker: string | null; lease_expires_at: number | null }[];
     const now = Date.now();
     const failed: number[] = [];
     for (const trial of running) {
@@ -255,8 +267,8 @@ export class SqliteStorage implements Storage {
   async trialChanges(studyId: number, since: number): Promise<TrialChanges> {
     // One read transaction, so the cursor matches the rows exactly.
     return this.db.transaction(() => {
-      const { seq } = this.db.prepare("SELECT seq FROM studies WHERE id = ?").get(studyId) as { seq: number };
-      const rows = this.db.prepare("SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY number").all(studyId, since) as TrialRow[];
+      const { seq } = this.sql("SELECT seq FROM studies WHERE id = ?").get(studyId) as { seq: number };
+      const rows = this.sql("SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY number").all(studyId, since) as TrialRow[];
       return { trials: rows.map(toRecord), cursor: seq };
     })();
   }

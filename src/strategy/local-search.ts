@@ -1,4 +1,6 @@
-import { fittest, sampleUnseen, type Proposal, type Strategy, type StrategyContext } from "./strategy.js";
+import { fittest, sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
+
+const isRestart = (t: TrialView<unknown>) => t.note?.restart === true;
 
 /**
  * Local search (hill climbing) as in White et al. 2021, "Local search is state of the art for NAS
@@ -12,8 +14,9 @@ export function localSearch(): Strategy {
     name: "local",
     propose<C>(context: StrategyContext<C>): Proposal<C> {
       const restart = (): Proposal<C> => ({ config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { restart: true } });
-      const proposed = [...context.history, ...context.pending].sort((a, b) => a.number - b.number);
-      const lastRestart = proposed.findLast((t) => t.note?.restart === true);
+      const lastRestart = [context.history.findLast(isRestart), context.pending.findLast(isRestart)]
+        .filter((t) => t !== undefined)
+        .reduce<TrialView<C> | undefined>((latest, t) => (latest && latest.number > t.number ? latest : t), undefined);
       if (!lastRestart) return restart();
       const climb = context.history.filter((t) => t.number >= lastRestart.number);
       const center = fittest(climb);

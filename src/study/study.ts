@@ -74,8 +74,12 @@ export const DETACHED_LEASE_MS = 24 * 3600_000;
  * `optimize` is a loop over them with an evaluator, concurrency, leases and a time limit.
  */
 export class Study<C> {
-  private readonly cache = new Map<number, TrialRecord>();
+  /** Trials by number (numbers are dense: the storage hands them out in order). */
+  private readonly cache: TrialRecord[] = [];
   private readonly views = new Map<number, TrialView<C>>();
+  /** Keys of every trial in the cache: a trial's config never changes, so this only grows. */
+  private readonly seenKeys = new Set<string>();
+  private liveCount = 0;
   private cursor = 0;
   private readonly directions: Direction[];
 
@@ -142,7 +146,7 @@ export class Study<C> {
   /** Every trial, in number order. */
   async trials(): Promise<TrialRecord[]> {
     await this.refresh();
-    return [...this.cache.values()].sort((a, b) => a.number - b.number);
+    return this.cache.filter((t) => t !== undefined);
   }
 
   /** The best complete feasible trial of a single-objective study. */
@@ -156,10 +160,19 @@ export class Study<C> {
     return paretoFront(await this.trials(), this.directions);
   }
 
+  /** Trials changed since `cursor` (all when 0) and the cursor to pass next time: for live views. */
+  async changesSince(cursor: number): Promise<{ trials: TrialRecord[]; cursor: number }> {
+    return this.storage.trialChanges(this.stored.id, cursor);
+  }
+
   private async refresh(): Promise<void> {
     const changes = await this.storage.trialChanges(this.stored.id, this.cursor);
     for (const trial of changes.trials) {
-      this.cache.set(trial.number, trial);
+      const previous = this.cache[trial.number];
+      if (previous && previous.state !== "failed") this.liveCount--;
+      if (trial.state !== "failed") this.liveCount++;
+      this.cache[trial.number] = trial;
+      this.seenKeys.add(trial.key);
       this.views.delete(trial.number);
     }
     this.cursor = changes.cursor;
@@ -204,7 +217,7 @@ export class Study<C> {
       const number = await this.storage.nextTrialNumber(this.stored.id);
       const visibleUpTo = historyUpTo ? await historyUpTo(number) : number - 1;
       await this.refresh();
-      if (options.limit !== undefined && liveTrialCount([...this.cache.values()].map((t) => t.state)) >= options.limit) return null;
+      if (options.limit !== undefined && this.liveCount >= options.limit) return null;
       const rng = this.trialRng(number);
       const proposal = given !== undefined ? { config: given, note: { enqueued: true } } : await this.propose(number, rng, visibleUpTo);
       const config = this.space.validate(proposal.config);
@@ -220,13 +233,13 @@ export class Study<C> {
   private async propose(number: number, rng: Rng, visibleUpTo: number): Promise<Proposal<C>> {
     const history: TrialView<C>[] = [];
     const pending: TrialView<C>[] = [];
-    for (const trial of [...this.cache.values()].sort((a, b) => a.number - b.number)) {
+    for (const trial of this.cache) {
+      if (trial === undefined) continue;
       const view = this.view(trial);
       if (trial.state !== "running" && trial.number <= visibleUpTo) history.push(view);
       else pending.push(view);
     }
-    const seen = new Set([...history, ...pending].map((t) => t.key));
-    return this.strategy.propose({ space: this.space, trialNumber: number, rng, history, pending, seen, directions: this.directions });
+    return this.strategy.propose({ space: this.space, trialNumber: number, rng, history, pending, seen: this.seenKeys, directions: this.directions });
   }
 
   /**
@@ -266,7 +279,7 @@ export class Study<C> {
 
   async trial(number: number): Promise<TrialRecord | null> {
     await this.refresh();
-    return this.cache.get(number) ?? null;
+    return this.cache[number] ?? null;
   }
 
   async setTrialAttr(number: number, key: string, value: Json): Promise<void> {

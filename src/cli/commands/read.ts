@@ -6,15 +6,17 @@ import { Study } from "../../study/study.js";
 import { NascentError } from "../../util/errors.js";
 import { bestJson, printJsonLine, trialJson } from "../output.js";
 
-/** Opens the storage, runs `fn`, and always closes it. */
-export async function withStorage<T>(url: string, fn: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = openStorage(url);
+/** Opens the storage (read-only for commands that only read), runs `fn`, and always closes it. */
+export async function withStorage<T>(url: string, fn: (storage: Storage) => Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
+  const storage = openStorage(url, options);
   try {
     return await fn(storage);
   } finally {
     await storage.close();
   }
 }
+
+const READ_ONLY = { readonly: true };
 
 interface ReadOptions {
   storage: string;
@@ -37,7 +39,7 @@ export function registerRead(program: Command): void {
         if (options.json) return printJsonLine(best);
         if (best === null) return console.log("no trial has completed feasibly yet");
         for (const t of Array.isArray(best) ? best : [best]) console.log(JSON.stringify(t));
-      }),
+      }, READ_ONLY),
     );
 
   program
@@ -57,9 +59,9 @@ export function registerRead(program: Command): void {
         if (options.json) return printJsonLine(trials.map(trialJson));
         for (const t of trials) {
           const value = t.values ? t.values.map((v) => +v.toPrecision(6)).join(", ") : "-";
-          console.log(`${String(t.number).padStart(6)}  ${t.state.padEnd(8)}  ${value.padEnd(12)}  ${t.key ?? ""}${t.error ? `  (${t.error})` : ""}`);
+          console.log(`${String(t.number).padStart(6)}  ${t.state.padEnd(8)}  ${value.padEnd(12)}  ${t.key}${t.error ? `  (${t.error})` : ""}`);
         }
-      }),
+      }, READ_ONLY),
     );
 
   program
@@ -77,6 +79,6 @@ export function registerRead(program: Command): void {
           const objectives = s.objectives.map((o) => `${o.metric}:${o.direction === "maximize" ? "max" : "min"}`).join(",");
           console.log(`${s.name}  [${objectives}]  ${counts}`);
         }
-      }),
+      }, READ_ONLY),
     );
 }

@@ -1,0 +1,40 @@
+import type { TrialRecord } from "../../storage/storage.js";
+import type { StudyListEntry, StudyPayload } from "../payload.js";
+
+/** Where the pages read from: the live server's API, or the data embedded in an offline report. */
+export interface DataSource {
+  readonly live: boolean;
+  studies(): Promise<StudyListEntry[]>;
+  study(name: string, since: number): Promise<StudyPayload>;
+  trial(name: string, number: number): Promise<TrialRecord | null>;
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: "application/json" } });
+  const body = (await response.json()) as T & { error?: string };
+  if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
+  return body;
+}
+
+export const liveSource: DataSource = {
+  live: true,
+  studies: () => getJson("/api/studies"),
+  study: (name, since) => getJson(`/api/studies/${encodeURIComponent(name)}?since=${since}`),
+  trial: (name, number) => getJson(`/api/studies/${encodeURIComponent(name)}/trials/${number}`),
+};
+
+/** What `nascent report` embeds: one study, every trial in full. */
+export interface ReportData {
+  list: StudyListEntry[];
+  payload: StudyPayload;
+  trials: TrialRecord[];
+}
+
+export function reportSource(data: ReportData): DataSource {
+  return {
+    live: false,
+    studies: async () => data.list,
+    study: async (_name, since) => (since === 0 ? data.payload : { ...data.payload, complete: false, trials: [] }),
+    trial: async (_name, number) => data.trials.find((t) => t.number === number) ?? null,
+  };
+}

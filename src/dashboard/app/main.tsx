@@ -1,0 +1,45 @@
+import { render } from "preact";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { liveSource, reportSource, type DataSource, type ReportData } from "./data.js";
+import { StudiesPage } from "./studies-page.js";
+import { StudyPage } from "./study-page.js";
+import { TrialPage } from "./trial-page.js";
+
+/** Routes: #/ (studies), #/study/NAME, #/study/NAME/trial/N. */
+function parseRoute(hash: string): { page: "studies" } | { page: "study"; name: string } | { page: "trial"; name: string; number: number } {
+  const match = /^#\/study\/([^/]+)(?:\/trial\/(\d+))?$/.exec(hash);
+  if (!match) return { page: "studies" };
+  const name = decodeURIComponent(match[1]);
+  return match[2] === undefined ? { page: "study", name } : { page: "trial", name, number: Number(match[2]) };
+}
+
+function App(props: { source: DataSource; defaultHash: string }) {
+  const [hash, setHash] = useState(location.hash || props.defaultHash);
+  useEffect(() => {
+    const onChange = () => setHash(location.hash || props.defaultHash);
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  const route = useMemo(() => parseRoute(hash), [hash]);
+  return (
+    <>
+      <header>
+        <a href={props.source.live ? "#/" : props.defaultHash} class="brand">
+          nascent
+        </a>
+        <span class="muted">{props.source.live ? "dashboard" : "report"}</span>
+      </header>
+      <main>
+        {route.page === "studies" && <StudiesPage source={props.source} />}
+        {route.page === "study" && <StudyPage source={props.source} name={route.name} />}
+        {route.page === "trial" && <TrialPage source={props.source} name={route.name} number={route.number} />}
+      </main>
+    </>
+  );
+}
+
+const embedded = document.getElementById("nascent-report");
+const report = embedded ? (JSON.parse(embedded.textContent ?? "null") as ReportData) : null;
+const source = report ? reportSource(report) : liveSource;
+const defaultHash = report ? `#/study/${encodeURIComponent(report.payload.spec.name)}` : "#/";
+render(<App source={source} defaultHash={defaultHash} />, document.getElementById("app")!);
