@@ -116,7 +116,8 @@ export function DartsCell(props: { nodes: { input: number; op: string }[][] }) {
         node.map((entry, k) => {
           const from = pos(entry.input);
           const to = pos(j + 2);
-          return <Edge key={`${j}-${k}`} from={[from[0] + 28, from[1]]} to={[to[0] - 17, to[1]]} bend={(k === 0 ? -1 : 1) * 20} op={entry.op} />;
+          const fromOffset = entry.input < 2 ? 28 : 17; // the cell inputs are drawn wider
+          return <Edge key={`${j}-${k}`} from={[from[0] + fromOffset, from[1]]} to={[to[0] - 17, to[1]]} bend={(k === 0 ? -1 : 1) * 20} op={entry.op} />;
         }),
       )}
       {props.nodes.map((_, j) => {

@@ -9,6 +9,8 @@ export function TrialPage(props: { source: DataSource; name: string; number: num
   const [spec, setSpec] = useState<StudySpec | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    setTrial(undefined);
+    setSpec(null);
     props.source.trial(props.name, props.number).then(setTrial, (e: Error) => setError(e.message));
     props.source.study(props.name, Number.MAX_SAFE_INTEGER).then((p) => setSpec(p.spec), (e: Error) => setError(e.message));
   }, [props.source, props.name, props.number]);
