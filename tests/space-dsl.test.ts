@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, Rng, s, spaceFromJson, type Infer } from "../src/index.js";
+import { ConfigError, Rng, nb301Space, s, spaceFromJson, type Infer, type Space } from "../src/index.js";
 
 const blockSpace = s.object({
   stages: s.repeat(s.object({ kernel: s.choice([3, 5, 7]), expand: s.choice([3, 4, 6]) }), { min: 2, max: 4 }),
@@ -121,6 +121,30 @@ describe("search-space DSL", () => {
     const space = s.object({ a: s.int(0, 3), b: s.choice(["u", "v"]) });
     assert.equal(space.key({ a: 1, b: "u" }), space.key({ b: "u", a: 1 } as { a: number; b: "u" | "v" }));
     assert.notEqual(space.key({ a: 1, b: "u" }), space.key({ a: 2, b: "u" }));
+  });
+
+  it("rebuilds any config decision by decision from its own active decisions (define-by-run)", () => {
+    const rng = Rng.derive("suggest", 6);
+    for (const space of [blockSpace, nb301Space] as Space<unknown>[]) {
+      for (let i = 0; i < 100; i++) {
+        const config = space.sample(rng);
+        const decisions = new Map<string, string | number | boolean>();
+        space.decisions(config, "", decisions);
+        const asked: string[] = [];
+        const rebuilt = space.suggest((path) => {
+          asked.push(path);
+          return decisions.get(path)!;
+        }, "");
+        assert.equal(space.key(rebuilt), space.key(config));
+        assert.deepEqual(asked.sort(), [...decisions.keys()].sort(), "exactly the active decisions are asked for");
+      }
+    }
+  });
+
+  it("asks NB301's DARTS cells for the ConfigSpace's 34 hyperparameters at most", () => {
+    const decisions = new Map<string, string | number | boolean>();
+    nb301Space.decisions(nb301Space.sample(Rng.derive("nb301-decisions", 0)), "", decisions);
+    assert.equal(decisions.size, 2 * (3 + 4 * 2)); // per cell: 3 input sets + 8 active ops
   });
 
   it("samples log-scale floats uniformly in log space", () => {

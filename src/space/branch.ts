@@ -2,7 +2,7 @@ import { ConfigError } from "../util/errors.js";
 import { describe } from "../util/json.js";
 import type { Rng } from "../util/rng.js";
 import { checkFields, type InferShape, type ObjectSpace, type Shape } from "./object.js";
-import { Space, fieldPath, isPlainObject, type SpaceJson } from "./space.js";
+import { Space, fieldPath, isPlainObject, type SpaceJson, type Suggest } from "./space.js";
 
 /** Each case is an object space; typed structurally so that any ObjectSpace<S> fits. */
 type CaseSpace = Space<Record<string, unknown>> & { readonly fields: Shape };
@@ -94,6 +94,17 @@ export class BranchSpace<Tag extends string, C extends Cases> extends Space<Infe
     const [nameB, restB] = this.split(b);
     if (nameA !== nameB) return rng.float() < 0.5 ? a : b;
     return this.withTag(nameA, this.cases[nameA].crossover(restA, restB, rng));
+  }
+
+  suggest(suggest: Suggest, path: string): InferBranch<Tag, C> {
+    const name = suggest(fieldPath(path, this.tag), { kind: "categorical", choices: this.caseNames }) as string;
+    return this.withTag(name, this.cases[name].suggest(suggest, path));
+  }
+
+  decisions(value: InferBranch<Tag, C>, path: string, out: Map<string, string | number | boolean>): void {
+    const [name, rest] = this.split(value);
+    out.set(fieldPath(path, this.tag), name);
+    this.cases[name].decisions(rest, path, out);
   }
 
   neighbors(value: InferBranch<Tag, C>): InferBranch<Tag, C>[] {

@@ -1,7 +1,7 @@
 import { ConfigError } from "../util/errors.js";
 import { describe } from "../util/json.js";
 import type { Rng } from "../util/rng.js";
-import { Space, type SpaceJson } from "./space.js";
+import { Space, type SpaceJson, type Suggest } from "./space.js";
 
 export type Primitive = string | number | boolean;
 
@@ -52,6 +52,14 @@ export class ChoiceSpace<V extends Primitive> extends Space<V> {
 
   crossover(a: V, b: V, rng: Rng): V {
     return rng.float() < 0.5 ? a : b;
+  }
+
+  suggest(suggest: Suggest, path: string): V {
+    return suggest(path, { kind: "categorical", choices: this.values }) as V;
+  }
+
+  decisions(value: V, path: string, out: Map<string, Primitive>): void {
+    out.set(path, value);
   }
 
   neighbors(value: V): V[] {

@@ -2,7 +2,7 @@ import { ConfigError } from "../util/errors.js";
 import { describe } from "../util/json.js";
 import type { Rng } from "../util/rng.js";
 import { ChoiceSpace } from "./choice.js";
-import { Space, fieldPath, indexPath, isPlainObject, product, type SpaceJson } from "./space.js";
+import { Space, fieldPath, indexPath, isPlainObject, product, type SpaceJson, type Suggest } from "./space.js";
 
 export type DartsInput<Op extends string> = { input: number; op: Op };
 export type DartsCellConfig<Op extends string> = { nodes: DartsInput<Op>[][] };
@@ -127,6 +127,29 @@ export class DartsCellSpace<Op extends string> extends Space<DartsCellConfig<Op>
   /** Each intermediate node (its inputs and their ops together) comes from one parent. */
   crossover(a: DartsCellConfig<Op>, b: DartsCellConfig<Op>, rng: Rng): DartsCellConfig<Op> {
     return { nodes: a.nodes.map((node, j) => (rng.float() < 0.5 ? node : b.nodes[j])) };
+  }
+
+  /**
+   * Per node: its input set (one categorical, e.g. "0_2"), then the op on each chosen input. The op on an
+   * edge is active only when its source is chosen: exactly NAS-Bench-301's ConfigSpace conditions.
+   */
+  suggest(suggest: Suggest, path: string): DartsCellConfig<Op> {
+    return {
+      nodes: this.inputSets.map((sets, j) => {
+        const nodePath = indexPath(fieldPath(path, "nodes"), j);
+        const names = sets.map((set) => set.join("_"));
+        const chosen = sets.length > 1 ? sets[names.indexOf(suggest(`${nodePath}.inputs`, { kind: "categorical", choices: names }) as string)] : sets[0];
+        return chosen.map((input) => ({ input, op: this.op.suggest(suggest, `${nodePath}.from${input}`) }));
+      }),
+    };
+  }
+
+  decisions(value: DartsCellConfig<Op>, path: string, out: Map<string, string | number | boolean>): void {
+    value.nodes.forEach((node, j) => {
+      const nodePath = indexPath(fieldPath(path, "nodes"), j);
+      if (this.inputSets[j].length > 1) out.set(`${nodePath}.inputs`, node.map((e) => e.input).join("_"));
+      for (const { input, op } of node) out.set(`${nodePath}.from${input}`, op);
+    });
   }
 
   neighbors(value: DartsCellConfig<Op>): DartsCellConfig<Op>[] {

@@ -2,7 +2,7 @@ import { ConfigError } from "../util/errors.js";
 import { describe } from "../util/json.js";
 import type { Rng } from "../util/rng.js";
 import { ChoiceSpace } from "./choice.js";
-import { Space, fieldPath, indexPath, isPlainObject, product, type SpaceJson } from "./space.js";
+import { Space, fieldPath, indexPath, isPlainObject, product, type SpaceJson, type Suggest } from "./space.js";
 
 export type EdgeCellConfig<Op extends string> = { edges: Op[] };
 
@@ -72,6 +72,16 @@ export class EdgeCellSpace<Op extends string> extends Space<EdgeCellConfig<Op>> 
 
   crossover(a: EdgeCellConfig<Op>, b: EdgeCellConfig<Op>, rng: Rng): EdgeCellConfig<Op> {
     return { edges: a.edges.map((op, i) => (rng.float() < 0.5 ? op : b.edges[i])) };
+  }
+
+  suggest(suggest: Suggest, path: string): EdgeCellConfig<Op> {
+    const edges = fieldPath(path, "edges");
+    return { edges: this.edgeEnds.map((_, i) => this.op.suggest(suggest, indexPath(edges, i))) };
+  }
+
+  decisions(value: EdgeCellConfig<Op>, path: string, out: Map<string, string | number | boolean>): void {
+    const edges = fieldPath(path, "edges");
+    value.edges.forEach((op, i) => out.set(indexPath(edges, i), op));
   }
 
   neighbors(value: EdgeCellConfig<Op>): EdgeCellConfig<Op>[] {

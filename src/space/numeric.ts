@@ -1,7 +1,7 @@
 import { ConfigError } from "../util/errors.js";
 import { describe } from "../util/json.js";
 import type { Rng } from "../util/rng.js";
-import { Space, type SpaceJson } from "./space.js";
+import { Space, type SpaceJson, type Suggest } from "./space.js";
 
 export interface NumericOptions {
   /** Sample and encode on a log scale (bounds must be > 0). */
@@ -107,6 +107,14 @@ export class IntSpace extends Space<number> {
     return rng.float() < 0.5 ? a : b;
   }
 
+  suggest(suggest: Suggest, path: string): number {
+    return this.snap(suggest(path, { kind: "int", min: this.min, max: this.max, step: this.step, log: this.scale.log }) as number);
+  }
+
+  decisions(value: number, path: string, out: Map<string, string | number | boolean>): void {
+    out.set(path, value);
+  }
+
   neighbors(value: number): number[] {
     return [value - this.step, value + this.step].filter((v) => v >= this.min && v <= this.max);
   }
@@ -183,6 +191,15 @@ export class FloatSpace extends Space<number> {
 
   crossover(a: number, b: number, rng: Rng): number {
     return rng.float() < 0.5 ? a : b;
+  }
+
+  suggest(suggest: Suggest, path: string): number {
+    const value = suggest(path, { kind: "float", min: this.min, max: this.max, log: this.scale.log }) as number;
+    return Math.min(this.max, Math.max(this.min, value));
+  }
+
+  decisions(value: number, path: string, out: Map<string, string | number | boolean>): void {
+    out.set(path, value);
   }
 
   neighbors(value: number): number[] {

@@ -1,7 +1,7 @@
 import { ConfigError } from "../util/errors.js";
 import { describe } from "../util/json.js";
 import type { Rng } from "../util/rng.js";
-import { Space, fieldPath, isPlainObject, product, type Infer, type SpaceJson } from "./space.js";
+import { Space, fieldPath, isPlainObject, product, type Infer, type SpaceJson, type Suggest } from "./space.js";
 
 export type Shape = Record<string, Space<unknown>>;
 export type InferShape<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
@@ -52,6 +52,14 @@ export class ObjectSpace<S extends Shape> extends Space<InferShape<S>> {
 
   crossover(a: InferShape<S>, b: InferShape<S>, rng: Rng): InferShape<S> {
     return this.build(this.keys.map((k) => this.fields[k].crossover(a[k], b[k], rng)));
+  }
+
+  suggest(suggest: Suggest, path: string): InferShape<S> {
+    return this.build(this.keys.map((k) => this.fields[k].suggest(suggest, fieldPath(path, k))));
+  }
+
+  decisions(value: InferShape<S>, path: string, out: Map<string, string | number | boolean>): void {
+    for (const k of this.keys) this.fields[k].decisions(value[k], fieldPath(path, k), out);
   }
 
   neighbors(value: InferShape<S>): InferShape<S>[] {

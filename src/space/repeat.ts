@@ -1,7 +1,7 @@
 import { ConfigError } from "../util/errors.js";
 import { describe } from "../util/json.js";
 import type { Rng } from "../util/rng.js";
-import { Space, indexPath, product, type SpaceJson } from "./space.js";
+import { Space, indexPath, product, type SpaceJson, type Suggest } from "./space.js";
 
 /** A variable-length list of independently decided items (e.g. the blocks of a stage). */
 export class RepeatSpace<T> extends Space<T[]> {
@@ -78,6 +78,16 @@ export class RepeatSpace<T> extends Space<T[]> {
     const [longer, shorter] = a.length >= b.length ? [a, b] : [b, a];
     const length = rng.float() < 0.5 ? a.length : b.length;
     return Array.from({ length }, (_, i) => (i < shorter.length ? this.item.crossover(a[i], b[i], rng) : longer[i]));
+  }
+
+  suggest(suggest: Suggest, path: string): T[] {
+    const length = this.variableLength ? (suggest(`${path}.length`, { kind: "int", min: this.min, max: this.max, step: 1, log: false }) as number) : this.min;
+    return Array.from({ length: Math.round(length) }, (_, i) => this.item.suggest(suggest, indexPath(path, i)));
+  }
+
+  decisions(value: T[], path: string, out: Map<string, string | number | boolean>): void {
+    if (this.variableLength) out.set(`${path}.length`, value.length);
+    value.forEach((item, i) => this.item.decisions(item, indexPath(path, i), out));
   }
 
   neighbors(value: T[]): T[][] {

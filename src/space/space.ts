@@ -2,6 +2,15 @@ import { ConfigError, NascentError } from "../util/errors.js";
 import { canonicalJson, type Json } from "../util/json.js";
 import type { Rng } from "../util/rng.js";
 
+/** One elementary decision of a config, as samplers that work decision by decision (TPE, RL) see it. */
+export type ParamSpec =
+  | { kind: "categorical"; choices: readonly (string | number | boolean)[] }
+  | { kind: "int"; min: number; max: number; step: number; log: boolean }
+  | { kind: "float"; min: number; max: number; log: boolean };
+
+/** Answers one decision: a choice for categorical params, a number inside the range otherwise. */
+export type Suggest = (path: string, param: ParamSpec) => string | number | boolean;
+
 /** The JSON form of a space: enough to rebuild it with `spaceFromJson`. */
 export type SpaceJson = { type: string; [key: string]: Json };
 
@@ -60,6 +69,15 @@ export abstract class Space<T> {
 
   /** The configs one decision away from `value` (continuous decisions take a small step each way). */
   abstract neighbors(value: T): T[];
+
+  /**
+   * Builds a config by asking `suggest` for each decision in order, only for the decisions that are
+   * active given the earlier answers (define-by-run, as Optuna's trial.suggest_*).
+   */
+  abstract suggest(suggest: Suggest, path: string): T;
+
+  /** The active decisions of `value`, by the same paths `suggest` asks for. */
+  abstract decisions(value: T, path: string, out: Map<string, string | number | boolean>): void;
 
   /** Length of `encode`'s vector; the same for every config of the space. */
   abstract encodingLength(): number;
