@@ -1,5 +1,5 @@
 export * as s from "./space/dsl.js";
-export { Space, type Infer, type SpaceJson, DEFAULT_GRID_LIMIT } from "./space/space.js";
+export { Space, type Infer, type SpaceJson, type ParamSpec, type Suggest, DEFAULT_GRID_LIMIT } from "./space/space.js";
 export { ChoiceSpace, type Primitive } from "./space/choice.js";
 export { IntSpace, FloatSpace } from "./space/numeric.js";
 export { ObjectSpace } from "./space/object.js";
@@ -19,6 +19,10 @@ export { gridSearch } from "./strategy/grid.js";
 export { regularizedEvolution } from "./strategy/evolution.js";
 export { localSearch } from "./strategy/local-search.js";
 export { nsga2 } from "./strategy/nsga2.js";
+export { tpe } from "./strategy/tpe.js";
+export { gpBayesianOptimization } from "./strategy/gp-bo.js";
+export { bananas } from "./strategy/bananas.js";
+export { pathEncoding, predictorEncoding } from "./space/path-encoding.js";
 export { resolveStrategy, STRATEGY_NAMES } from "./strategy/registry.js";
 
 export type { Evaluator, EvaluationContext, Metrics, MetricInfo, Direction } from "./evaluate/evaluator.js";

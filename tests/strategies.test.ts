@@ -10,6 +10,9 @@ import {
   randomSearch,
   regularizedEvolution,
   s,
+  tpe,
+  gpBayesianOptimization,
+  bananas,
   type Strategy,
 } from "../src/index.js";
 
@@ -23,8 +26,8 @@ async function bestAfter(strategy: () => Strategy, benchmark: typeof cifar10, tr
   return (await study.bestTrial())!.values![0];
 }
 
-async function medianBest(strategy: () => Strategy, benchmark: typeof cifar10, trials: number): Promise<number> {
-  const bests = (await Promise.all(SEEDS.map((seed) => bestAfter(strategy, benchmark, trials, seed)))).sort((a, b) => a - b);
+async function medianBest(strategy: () => Strategy, benchmark: typeof cifar10, trials: number, seeds = SEEDS): Promise<number> {
+  const bests = (await Promise.all(seeds.map((seed) => bestAfter(strategy, benchmark, trials, seed)))).sort((a, b) => a - b);
   return bests[Math.floor(bests.length / 2)];
 }
 
@@ -40,6 +43,18 @@ describe("strategies on NAS-Bench-201", () => {
       const random = await medianBest(randomSearch, benchmark, 150);
       const local = await medianBest(localSearch, benchmark, 150);
       assert.ok(local > random, `local ${local} vs random ${random}`);
+    });
+  }
+
+  for (const [name, make, budget, seeds] of [
+    ["TPE", () => tpe(), 100, SEEDS],
+    ["GP-BO", () => gpBayesianOptimization(), 60, SEEDS],
+    ["BANANAS", () => bananas({ ensemble: 3 }), 50, SEEDS.slice(0, 5)],
+  ] as const) {
+    it(`${name} beats random search on CIFAR-10 at ${budget} queries (median of ${seeds.length} seeds)`, async () => {
+      const random = await medianBest(randomSearch, cifar10, budget, seeds);
+      const model = await medianBest(make, cifar10, budget, seeds);
+      assert.ok(model > random, `${name} ${model} vs random ${random}`);
     });
   }
 

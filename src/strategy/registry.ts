@@ -3,6 +3,9 @@ import { regularizedEvolution } from "./evolution.js";
 import { gridSearch } from "./grid.js";
 import { localSearch } from "./local-search.js";
 import { nsga2 } from "./nsga2.js";
+import { tpe } from "./tpe.js";
+import { gpBayesianOptimization } from "./gp-bo.js";
+import { bananas } from "./bananas.js";
 import { randomSearch } from "./random.js";
 import type { Strategy } from "./strategy.js";
 
@@ -13,6 +16,9 @@ const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
   grid: (o) => gridSearch({ limit: o.limit }),
   evolution: (o) => regularizedEvolution({ population: o.population, tournament: o.tournament }),
   local: () => localSearch(),
+  tpe: (o) => tpe({ startupTrials: o.startup, candidates: o.candidates, priorWeight: o.priorWeight }),
+  gp: (o) => gpBayesianOptimization({ startupTrials: o.startup }),
+  bananas: (o) => bananas({ startupTrials: o.startup, ensemble: o.ensemble, batch: o.batch }),
   nsga2: (o) => nsga2({ population: o.population, crossover: o.crossover }),
 };
 

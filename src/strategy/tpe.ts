@@ -1,0 +1,81 @@
+import type { ParamSpec } from "../space/space.js";
+import { NascentError } from "../util/errors.js";
+import { eliteOf } from "./nsga2.js";
+import { ParzenEstimator } from "./model/parzen.js";
+import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
+
+export interface TpeOptions {
+  /** Random trials before the model is used (Optuna: 10). */
+  startupTrials?: number;
+  /** Candidates drawn from l(x) per proposal, the best l(x)/g(x) wins (Optuna: 24). */
+  candidates?: number;
+  priorWeight?: number;
+  /** How many of n trials count as good (Optuna: min(ceil(0.1 n), 25)). */
+  gamma?: (n: number) => number;
+}
+
+export const defaultGamma = (n: number) => Math.min(Math.ceil(0.1 * n), 25);
+
+/**
+ * The Tree-structured Parzen Estimator (Bergstra et al. 2011), multivariate (Falkner et al. 2018) over
+ * the space's decisions with conditionals handled define-by-run. With several objectives, the good trials
+ * are the best non-dominated ranks (crowding breaks ties), as in MOTPE's split.
+ */
+export function tpe(options: TpeOptions = {}): Strategy {
+  const startupTrials = options.startupTrials ?? 10;
+  const candidateCount = options.candidates ?? 24;
+  const priorWeight = options.priorWeight ?? 1;
+  const gamma = options.gamma ?? defaultGamma;
+  if (!Number.isInteger(candidateCount) || candidateCount < 1) throw new NascentError(`tpe candidates must be a positive integer, got ${candidateCount}`);
+  const decisionCache = new WeakMap<object, Map<string, string | number | boolean>>();
+  return {
+    name: "tpe",
+    propose<C>(context: StrategyContext<C>): Proposal<C> {
+      const complete = context.history.filter((t) => t.state === "complete" && t.values);
+      if (complete.length < startupTrials) return { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { startup: true } };
+      const decisionsOf = (t: TrialView<C>) => {
+        let d = decisionCache.get(t);
+        if (!d) {
+          d = new Map();
+          context.space.decisions(t.config, "", d);
+          decisionCache.set(t, d);
+        }
+        return d;
+      };
+      const [good, bad] = split(complete, gamma(complete.length), context.directions);
+      // Each decision's spec, learned as candidates ask for it; scoring only needs the decisions asked.
+      const params = new Map<string, ParamSpec>();
+      const dimensions = Math.max(...complete.map((t) => decisionsOf(t).size));
+      const below = new ParzenEstimator(good.map(decisionsOf), priorWeight, dimensions);
+      const above = new ParzenEstimator(bad.map(decisionsOf), priorWeight, dimensions);
+      let best: { config: C; score: number } | null = null;
+      for (let i = 0; i < candidateCount; i++) {
+        const component = below.pickComponent(context.rng);
+        const config = context.space.suggest((path, param) => {
+          params.set(path, param);
+          return below.sample(component, path, param, context.rng);
+        }, "");
+        if (context.seen.has(context.space.key(config))) continue;
+        const actual = new Map<string, string | number | boolean>();
+        context.space.decisions(config, "", actual);
+        const score = below.logDensity(actual, params) - above.logDensity(actual, params);
+        if (!best || score > best.score) best = { config, score };
+      }
+      if (best) return { config: best.config };
+      return { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { fallback: true } };
+    },
+  };
+}
+
+/** The `count` best trials (good) and the rest (bad), by fitness or, with several objectives, by rank. */
+function split<C>(trials: TrialView<C>[], count: number, directions: readonly ("maximize" | "minimize")[]): [TrialView<C>[], TrialView<C>[]] {
+  let good: TrialView<C>[];
+  if (directions.length === 1) {
+    good = [...trials].sort((a, b) => b.fitness - a.fitness || a.number - b.number).slice(0, count);
+  } else {
+    good = eliteOf(trials, count, directions).map((m) => m.trial);
+  }
+  const chosen = new Set(good);
+  // Both sets keep trial order, so the older observations get the smaller weights.
+  return [trials.filter((t) => chosen.has(t)), trials.filter((t) => !chosen.has(t))];
+}
