@@ -22,6 +22,7 @@ export { nsga2 } from "./strategy/nsga2.js";
 export { tpe } from "./strategy/tpe.js";
 export { gpBayesianOptimization } from "./strategy/gp-bo.js";
 export { bananas } from "./strategy/bananas.js";
+export { reinforce, ppo } from "./strategy/policy-gradient.js";
 export { pathEncoding, predictorEncoding } from "./space/path-encoding.js";
 export { resolveStrategy, STRATEGY_NAMES } from "./strategy/registry.js";
 

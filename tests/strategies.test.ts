@@ -13,6 +13,8 @@ import {
   tpe,
   gpBayesianOptimization,
   bananas,
+  reinforce,
+  ppo,
   type Strategy,
 } from "../src/index.js";
 
@@ -55,6 +57,16 @@ describe("strategies on NAS-Bench-201", () => {
       const random = await medianBest(randomSearch, cifar10, budget, seeds);
       const model = await medianBest(make, cifar10, budget, seeds);
       assert.ok(model > random, `${name} ${model} vs random ${random}`);
+    });
+  }
+
+  for (const [name, make] of [["REINFORCE", () => reinforce()], ["PPO", () => ppo()]] as const) {
+    it(`${name} beats random search on CIFAR-10 and CIFAR-100 at 400 queries (median of ${SEEDS.length} seeds)`, async () => {
+      for (const benchmark of [cifar10, cifar100]) {
+        const random = await medianBest(randomSearch, benchmark, 400);
+        const learned = await medianBest(make, benchmark, 400);
+        assert.ok(learned > random, `${name} ${learned} vs random ${random} on ${benchmark.name}`);
+      }
     });
   }
 

@@ -6,6 +6,7 @@ import { nsga2 } from "./nsga2.js";
 import { tpe } from "./tpe.js";
 import { gpBayesianOptimization } from "./gp-bo.js";
 import { bananas } from "./bananas.js";
+import { ppo, reinforce } from "./policy-gradient.js";
 import { randomSearch } from "./random.js";
 import type { Strategy } from "./strategy.js";
 
@@ -19,6 +20,8 @@ const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
   tpe: (o) => tpe({ startupTrials: o.startup, candidates: o.candidates, priorWeight: o.priorWeight }),
   gp: (o) => gpBayesianOptimization({ startupTrials: o.startup }),
   bananas: (o) => bananas({ startupTrials: o.startup, ensemble: o.ensemble, batch: o.batch }),
+  reinforce: (o) => reinforce({ batch: o.batch, learningRate: o.lr }),
+  ppo: (o) => ppo({ batch: o.batch, learningRate: o.lr, epochs: o.epochs }),
   nsga2: (o) => nsga2({ population: o.population, crossover: o.crossover }),
 };
 

@@ -1,0 +1,117 @@
+import type { Space } from "../space/space.js";
+import { NascentError } from "../util/errors.js";
+import { DecisionPolicy, nearestOption, optionsOf, type Action } from "./model/policy.js";
+import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
+
+export interface PolicyGradientOptions {
+  /** Trials per policy update. */
+  batch?: number;
+  learningRate?: number;
+  entropy?: number;
+  /** REINFORCE: decay of the moving-average reward baseline (Zoph & Le 2017). */
+  baselineDecay?: number;
+  /** PPO: optimisation epochs per batch and the clip range (Schulman et al. 2017). */
+  epochs?: number;
+  clip?: number;
+}
+
+interface Learner {
+  policy: DecisionPolicy;
+  /** Trial numbers already learned from, in order; a history that does not extend it restarts learning. */
+  learned: number[];
+  baseline: number | null;
+  scale: number | null;
+}
+
+const SAMPLE_ATTEMPTS = 20;
+
+/** Replays a config's decisions as policy actions (its decisions in the order the space asks them). */
+function actionsOf<C>(space: Space<C>, policy: DecisionPolicy, config: C): Action[] {
+  const decisions = new Map<string, string | number | boolean>();
+  space.decisions(config, "", decisions);
+  const actions: Action[] = [];
+  const context: number[] = [];
+  space.suggest((path, param) => {
+    const options = optionsOf(param);
+    const choice = Math.max(0, nearestOption(param, options, decisions.get(path)!));
+    actions.push({ path, choice, options: options.length, context: [...context] });
+    context.push(policy.token(path, choice));
+    return decisions.get(path)!;
+  }, "");
+  return actions;
+}
+
+/**
+ * Policy-gradient NAS over the space's decisions with an autoregressive policy: REINFORCE with a
+ * moving-average baseline (Williams 1992; Zoph & Le 2017), or PPO's clipped surrogate (Schulman et al.
+ * 2017). The policy is updated once per batch of trials in trial order, so it is a function of the history.
+ */
+function policyGradient(kind: "reinforce" | "ppo", options: PolicyGradientOptions): Strategy {
+  const batch = options.batch ?? 10;
+  const learningRate = options.learningRate ?? (kind === "ppo" ? 0.05 : 0.1);
+  const entropy = options.entropy ?? 0.01;
+  const decay = options.baselineDecay ?? 0.9;
+  const epochs = options.epochs ?? 4;
+  const clip = options.clip ?? 0.2;
+  if (!Number.isInteger(batch) || batch < 1) throw new NascentError(`${kind} batch must be a positive integer, got ${batch}`);
+  let learner: Learner = { policy: new DecisionPolicy(), learned: [], baseline: null, scale: null };
+
+  const learn = <C>(space: Space<C>, trials: TrialView<C>[]) => {
+    const rewards = trials.map((t) => t.fitness);
+    const finite = rewards.filter(Number.isFinite);
+    if (finite.length === 0) return;
+    const floor = Math.min(...finite);
+    const r = rewards.map((v) => (Number.isFinite(v) ? v : floor)); // failed or infeasible: the batch's worst
+    const mean = r.reduce((a, b) => a + b, 0) / r.length;
+    const std = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / r.length);
+    learner.scale = learner.scale === null ? std || 1 : 0.9 * learner.scale + 0.1 * (std || learner.scale);
+    const actions = trials.map((t) => actionsOf(space, learner.policy, t.config));
+    if (kind === "reinforce") {
+      for (let i = 0; i < trials.length; i++) {
+        const baseline = learner.baseline ?? mean;
+        learner.policy.ascend(actions[i], (learningRate * (r[i] - baseline)) / learner.scale / trials.length, entropy);
+        learner.baseline = decay * baseline + (1 - decay) * r[i];
+      }
+      return;
+    }
+    const advantages = r.map((v) => (v - mean) / (std || 1));
+    const oldLogProbabilities = actions.map((a) => learner.policy.logProbability(a));
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let i = 0; i < trials.length; i++) {
+        const ratio = Math.exp(learner.policy.logProbability(actions[i]) - oldLogProbabilities[i]);
+        // The clipped objective's gradient vanishes once the ratio leaves [1-ε, 1+ε] in the advantage's direction.
+        const clipped = (advantages[i] > 0 && ratio > 1 + clip) || (advantages[i] < 0 && ratio < 1 - clip);
+        if (!clipped) learner.policy.ascend(actions[i], (learningRate * advantages[i] * ratio) / trials.length, entropy);
+      }
+    }
+  };
+
+  return {
+    name: kind,
+    propose<C>(context: StrategyContext<C>): Proposal<C> {
+      const finished = context.history.filter((t) => t.state !== "running");
+      const extendsLearned = learner.learned.every((n, i) => finished[i]?.number === n);
+      if (!extendsLearned) learner = { policy: new DecisionPolicy(), learned: [], baseline: null, scale: null };
+      while (finished.length - learner.learned.length >= batch) {
+        const next = finished.slice(learner.learned.length, learner.learned.length + batch);
+        learn(context.space, next);
+        learner.learned.push(...next.map((t) => t.number));
+      }
+      const policy = learner.policy;
+      for (let attempt = 0; attempt < SAMPLE_ATTEMPTS; attempt++) {
+        const tokens: number[] = [];
+        const config = context.space.suggest((path, param) => {
+          const values = optionsOf(param);
+          const choice = policy.sample(path, values.length, tokens, context.rng);
+          tokens.push(policy.token(path, choice));
+          return values[choice];
+        }, "");
+        if (!context.seen.has(context.space.key(config))) return { config, note: { updates: learner.learned.length / batch } };
+      }
+      return { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { fallback: true } };
+    },
+  };
+}
+
+export const reinforce = (options: PolicyGradientOptions = {}) => policyGradient("reinforce", options);
+export const ppo = (options: PolicyGradientOptions = {}) => policyGradient("ppo", options);
