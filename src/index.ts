@@ -33,6 +33,9 @@ export { resolveBenchmark } from "./evaluate/registry.js";
 
 export { Study, type StudyOptions, type AskedTrial, type OptimizeOptions, type TellResult } from "./study/study.js";
 export { medianPruner, noPruning, type Pruner } from "./study/pruner.js";
+export { successiveHalvingPruner, hyperbandPruner } from "./study/successive-halving.js";
+export { resolvePruner, PRUNER_NAMES } from "./study/pruner-registry.js";
+export { bohb } from "./strategy/bohb.js";
 export { paretoFront, bestTrial, dominates, parseConstraint, parseObjective } from "./study/objectives.js";
 export { hypervolume, nondominatedFronts, crowdingDistances, constrainedDominates } from "./study/pareto.js";
 

@@ -33,6 +33,8 @@ export interface Evaluator {
   readonly name: string;
   /** Every metric `evaluate` returns; the first is the default objective. */
   readonly metrics: readonly MetricInfo[];
+  /** For evaluators that report intermediate values: the last step (e.g. epochs), the budget multi-fidelity pruners plan with. */
+  readonly maxStep?: number;
   /** Throws a NascentError if configs of `space` cannot be evaluated here. */
   checkSpace(space: Space<unknown>): void;
   evaluate(config: unknown, context: EvaluationContext): Promise<Metrics>;

@@ -17,29 +17,36 @@ type Encoding = Record<string, Record<string, number>>;
  * accuracy after a given number of epochs (the fidelity, 1..98).
  */
 export class Nb301Evaluator implements Evaluator {
-  readonly name = "nb301";
   readonly metrics: readonly MetricInfo[] = [
     { name: "accuracy", direction: "maximize", description: "predicted CIFAR-10 validation accuracy (0..1)" },
     { name: "val_cross_entropy", direction: "minimize", description: "predicted validation cross-entropy" },
     { name: "runtime_s", direction: "minimize", description: "predicted training time (s)" },
+    { name: "epochs", direction: "minimize", description: "epochs trained (the fidelity spent)" },
   ];
   private readonly columns: string[];
+
+  readonly maxStep: number | undefined;
+  readonly name: string;
 
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly encoding: Encoding,
     readonly epoch: number,
+    /** Report the predicted accuracy after every epoch 1..epoch, so pruners can stop a trial early. */
+    readonly curve: boolean,
   ) {
     this.columns = Object.keys(encoding);
+    this.maxStep = curve ? epoch : undefined;
+    this.name = curve ? "nb301:curve" : epoch === NB301_MAX_EPOCH ? "nb301" : `nb301:epoch=${epoch}`;
   }
 
-  static async load(epoch = NB301_MAX_EPOCH): Promise<Nb301Evaluator> {
+  static async load(epoch = NB301_MAX_EPOCH, curve = false): Promise<Nb301Evaluator> {
     if (!Number.isInteger(epoch) || epoch < 1 || epoch > NB301_MAX_EPOCH) {
       throw new NascentError(`nb301 epoch must be an integer from 1 to ${NB301_MAX_EPOCH}, got ${epoch}`);
     }
     const encoding = JSON.parse(readFileSync(dataPath("nb301", "encoding_v2.json"), "utf8")) as Encoding;
     const session = await ort.InferenceSession.create(dataPath("nb301", "model_v2.onnx"));
-    return new Nb301Evaluator(session, encoding, epoch);
+    return new Nb301Evaluator(session, encoding, epoch, curve);
   }
 
   checkSpace(space: Space<unknown>): void {
@@ -48,29 +55,41 @@ export class Nb301Evaluator implements Evaluator {
 
   /** The surrogate's predictions for a batch of configs at one epoch. */
   async predict(configs: Nb301Config[], epoch = this.epoch): Promise<Metrics[]> {
-    const codes = new Int32Array(configs.length * this.columns.length);
-    configs.forEach((config, row) => {
+    return this.predictAt(configs.map((config) => ({ config, epoch })));
+  }
+
+  /** One batched surrogate call for any (config, epoch) pairs. */
+  private async predictAt(queries: { config: Nb301Config; epoch: number }[]): Promise<Metrics[]> {
+    const codes = new Int32Array(queries.length * this.columns.length);
+    queries.forEach(({ config }, row) => {
       const values = toConfigSpace(config);
       this.columns.forEach((column, c) => {
         codes[row * this.columns.length + c] = this.encoding[column][values[column] ?? "#na#"];
       });
     });
     const output = await this.session.run({
-      x_cat: new ort.Tensor("int32", codes, [configs.length, this.columns.length]),
-      x_cont: new ort.Tensor("float32", new Float32Array(configs.length).fill(epoch), [configs.length, 1]),
+      x_cat: new ort.Tensor("int32", codes, [queries.length, this.columns.length]),
+      x_cont: new ort.Tensor("float32", Float32Array.from(queries, (q) => q.epoch), [queries.length, 1]),
     });
     const data = output[this.session.outputNames[0]].data as Float32Array;
-    const width = data.length / configs.length;
-    return configs.map((_, row) => ({
+    const width = data.length / queries.length;
+    return queries.map((q, row) => ({
       accuracy: data[row * width],
       val_cross_entropy: data[row * width + 1],
       runtime_s: data[row * width + 2],
+      epochs: q.epoch,
     }));
   }
 
-  async evaluate(config: unknown, _context: EvaluationContext): Promise<Metrics> {
-    const [metrics] = await this.predict([config as Nb301Config]);
-    return metrics;
+  async evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
+    if (!this.curve) return (await this.predict([config as Nb301Config]))[0];
+    const epochs = Array.from({ length: this.epoch }, (_, i) => i + 1);
+    const curve = await this.predictAt(epochs.map((epoch) => ({ config: config as Nb301Config, epoch })));
+    for (const metrics of curve) {
+      await context.report(metrics.epochs, metrics.accuracy);
+      if (context.shouldPrune()) return metrics;
+    }
+    return curve[curve.length - 1];
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import type { Evaluator } from "./evaluator.js";
 import { csvBenchmark, nb201Benchmark } from "./nb201.js";
 import { Nb301Evaluator } from "./nb301.js";
 
-export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "table:<csv>:<arch column>:<metric column>[:min|max]"];
+export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]"];
 
 /** Resolves a benchmark name as given on the command line to an evaluator. */
 export async function resolveBenchmark(name: string): Promise<Evaluator> {
@@ -13,7 +13,8 @@ export async function resolveBenchmark(name: string): Promise<Evaluator> {
       if (rest.length !== 1) throw new NascentError(`'${name}': expected nb201:cifar10 or nb201:cifar100`);
       return nb201Benchmark(rest[0]);
     case "nb301":
-      if (rest.length > 1 || (rest.length === 1 && !/^epoch=\d+$/.test(rest[0]))) throw new NascentError(`'${name}': expected nb301 or nb301:epoch=<1..98>`);
+      if (rest.length === 1 && rest[0] === "curve") return Nb301Evaluator.load(undefined, true);
+      if (rest.length > 1 || (rest.length === 1 && !/^epoch=\d+$/.test(rest[0]))) throw new NascentError(`'${name}': expected nb301, nb301:epoch=<1..98> or nb301:curve`);
       return Nb301Evaluator.load(rest.length ? Number(rest[0].slice("epoch=".length)) : undefined);
     case "table":
       return tableBenchmark(name, rest);

@@ -26,6 +26,8 @@ export interface StudySpec {
   strategy: { name: string; options: Record<string, number> };
   /** The evaluator the CLI used, if any (ask/tell studies have none). */
   evaluator: string | null;
+  /** The pruner's name ("none" when absent). */
+  pruner?: string;
 }
 
 export interface StoredStudy {

@@ -7,6 +7,7 @@ import { tpe } from "./tpe.js";
 import { gpBayesianOptimization } from "./gp-bo.js";
 import { bananas } from "./bananas.js";
 import { ppo, reinforce } from "./policy-gradient.js";
+import { bohb } from "./bohb.js";
 import { randomSearch } from "./random.js";
 import type { Strategy } from "./strategy.js";
 
@@ -22,6 +23,10 @@ const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
   bananas: (o) => bananas({ startupTrials: o.startup, ensemble: o.ensemble, batch: o.batch }),
   reinforce: (o) => reinforce({ batch: o.batch, learningRate: o.lr }),
   ppo: (o) => ppo({ batch: o.batch, learningRate: o.lr, epochs: o.epochs }),
+  // Multi-fidelity: random sampling under ASHA or Hyperband (see DEFAULT_PRUNER), and BOHB's model.
+  asha: () => ({ ...randomSearch(), name: "asha" }),
+  hyperband: () => ({ ...randomSearch(), name: "hyperband" }),
+  bohb: () => bohb(),
   nsga2: (o) => nsga2({ population: o.population, crossover: o.crossover }),
 };
 

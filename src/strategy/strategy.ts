@@ -22,6 +22,8 @@ export interface TrialView<C> {
   readonly feasible: boolean;
   /** Sum of how far each constraint is broken; 0 for a feasible trial. */
   readonly violation: number;
+  /** Values reported on the way (e.g. accuracy per epoch), for multi-fidelity strategies. */
+  readonly intermediate: readonly { step: number; value: number }[];
   /** What the strategy said about this trial when it proposed it (see Proposal.note). */
   readonly note: Readonly<Record<string, Json>> | null;
 }

@@ -16,6 +16,56 @@ export interface TpeOptions {
 
 export const defaultGamma = (n: number) => Math.min(Math.ceil(0.1 * n), 25);
 
+export interface ScoredTrial<C> {
+  trial: TrialView<C>;
+  /** Higher is better. */
+  score: number;
+}
+
+/**
+ * One TPE proposal from trials already split into good and bad: candidates drawn from l(x), the Parzen
+ * estimator of the good ones, and the one maximising l(x)/g(x) wins (Bergstra et al. 2011, eq. 6).
+ */
+export function proposeFromSplit<C>(
+  context: StrategyContext<C>,
+  good: readonly TrialView<C>[],
+  bad: readonly TrialView<C>[],
+  options: { candidates: number; priorWeight: number; decisionsOf: (t: TrialView<C>) => Map<string, string | number | boolean> },
+): C | null {
+  // Each decision's spec, learned as candidates ask for it; scoring only needs the decisions asked.
+  const params = new Map<string, ParamSpec>();
+  const dimensions = Math.max(1, ...[...good, ...bad].map((t) => options.decisionsOf(t).size));
+  const below = new ParzenEstimator(good.map(options.decisionsOf), options.priorWeight, dimensions);
+  const above = new ParzenEstimator(bad.map(options.decisionsOf), options.priorWeight, dimensions);
+  let best: { config: C; score: number } | null = null;
+  for (let i = 0; i < options.candidates; i++) {
+    const component = below.pickComponent(context.rng);
+    const config = context.space.suggest((path, param) => {
+      params.set(path, param);
+      return below.sample(component, path, param, context.rng);
+    }, "");
+    if (context.seen.has(context.space.key(config))) continue;
+    const actual = new Map<string, string | number | boolean>();
+    context.space.decisions(config, "", actual);
+    const score = below.logDensity(actual, params) - above.logDensity(actual, params);
+    if (!best || score > best.score) best = { config, score };
+  }
+  return best?.config ?? null;
+}
+
+/** Caches each trial's decisions (trial views are immutable once finished). */
+export function decisionCache<C>(context: StrategyContext<C>, cache: WeakMap<object, Map<string, string | number | boolean>>) {
+  return (t: TrialView<C>) => {
+    let d = cache.get(t);
+    if (!d) {
+      d = new Map();
+      context.space.decisions(t.config, "", d);
+      cache.set(t, d);
+    }
+    return d;
+  };
+}
+
 /**
  * The Tree-structured Parzen Estimator (Bergstra et al. 2011), multivariate (Falkner et al. 2018) over
  * the space's decisions with conditionals handled define-by-run. With several objectives, the good trials
@@ -23,46 +73,19 @@ export const defaultGamma = (n: number) => Math.min(Math.ceil(0.1 * n), 25);
  */
 export function tpe(options: TpeOptions = {}): Strategy {
   const startupTrials = options.startupTrials ?? 10;
-  const candidateCount = options.candidates ?? 24;
+  const candidates = options.candidates ?? 24;
   const priorWeight = options.priorWeight ?? 1;
   const gamma = options.gamma ?? defaultGamma;
-  if (!Number.isInteger(candidateCount) || candidateCount < 1) throw new NascentError(`tpe candidates must be a positive integer, got ${candidateCount}`);
-  const decisionCache = new WeakMap<object, Map<string, string | number | boolean>>();
+  if (!Number.isInteger(candidates) || candidates < 1) throw new NascentError(`tpe candidates must be a positive integer, got ${candidates}`);
+  const cache = new WeakMap<object, Map<string, string | number | boolean>>();
   return {
     name: "tpe",
     propose<C>(context: StrategyContext<C>): Proposal<C> {
       const complete = context.history.filter((t) => t.state === "complete" && t.values);
       if (complete.length < startupTrials) return { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { startup: true } };
-      const decisionsOf = (t: TrialView<C>) => {
-        let d = decisionCache.get(t);
-        if (!d) {
-          d = new Map();
-          context.space.decisions(t.config, "", d);
-          decisionCache.set(t, d);
-        }
-        return d;
-      };
       const [good, bad] = split(complete, gamma(complete.length), context.directions);
-      // Each decision's spec, learned as candidates ask for it; scoring only needs the decisions asked.
-      const params = new Map<string, ParamSpec>();
-      const dimensions = Math.max(...complete.map((t) => decisionsOf(t).size));
-      const below = new ParzenEstimator(good.map(decisionsOf), priorWeight, dimensions);
-      const above = new ParzenEstimator(bad.map(decisionsOf), priorWeight, dimensions);
-      let best: { config: C; score: number } | null = null;
-      for (let i = 0; i < candidateCount; i++) {
-        const component = below.pickComponent(context.rng);
-        const config = context.space.suggest((path, param) => {
-          params.set(path, param);
-          return below.sample(component, path, param, context.rng);
-        }, "");
-        if (context.seen.has(context.space.key(config))) continue;
-        const actual = new Map<string, string | number | boolean>();
-        context.space.decisions(config, "", actual);
-        const score = below.logDensity(actual, params) - above.logDensity(actual, params);
-        if (!best || score > best.score) best = { config, score };
-      }
-      if (best) return { config: best.config };
-      return { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { fallback: true } };
+      const config = proposeFromSplit(context, good, bad, { candidates, priorWeight, decisionsOf: decisionCache(context, cache) });
+      return config ? { config } : { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { fallback: true } };
     },
   };
 }

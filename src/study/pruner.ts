@@ -2,10 +2,14 @@ import type { Direction } from "../evaluate/evaluator.js";
 import type { IntermediateValue, TrialRecord } from "../storage/storage.js";
 import { signed } from "./objectives.js";
 
-/** Decides from intermediate reports whether a running trial should stop early. */
+/**
+ * Decides from intermediate reports whether a running trial should stop early. `trials` is every trial
+ * of the study (running ones included); in multi-objective studies the reports and `direction` are the
+ * first objective's.
+ */
 export interface Pruner {
   readonly name: string;
-  shouldPrune(trial: { number: number; intermediate: readonly IntermediateValue[] }, finished: readonly TrialRecord[], direction: Direction): boolean;
+  shouldPrune(trial: { number: number; intermediate: readonly IntermediateValue[] }, trials: readonly TrialRecord[], direction: Direction): boolean;
 }
 
 export const noPruning: Pruner = { name: "none", shouldPrune: () => false };
@@ -26,10 +30,10 @@ export function medianPruner(options: MedianPrunerOptions = {}): Pruner {
   const warmupSteps = options.warmupSteps ?? 0;
   return {
     name: "median",
-    shouldPrune(trial, finished, direction) {
+    shouldPrune(trial, trials, direction) {
       const last = trial.intermediate.at(-1);
       if (!last || last.step < warmupSteps) return false;
-      const peers = finished
+      const peers = trials
         .filter((t) => t.state === "complete" && t.number !== trial.number)
         .map((t) => t.intermediate.find((v) => v.step === last.step)?.value)
         .filter((v): v is number => v !== undefined && Number.isFinite(v));

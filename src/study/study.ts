@@ -103,6 +103,7 @@ export class Study<C> {
       seed: options.seed ?? 0,
       strategy: { name: strategy.name, options: options.strategyOptions ?? {} },
       evaluator: options.evaluator ?? null,
+      pruner: options.pruner?.name ?? "none",
     };
     if (!spec.name) throw new NascentError("a study needs a name");
     if (spec.objectives.length === 0) throw new NascentError("a study needs at least one objective");
@@ -192,6 +193,7 @@ export class Study<C> {
         fitness: usable ? signed(trial.values![0], this.directions[0]) : -Infinity,
         feasible,
         violation: (trial.violations ?? []).reduce((sum, v) => sum + Math.max(0, v), 0),
+        intermediate: trial.intermediate,
         note: trial.note,
       };
       this.views.set(trial.number, view);
@@ -259,9 +261,14 @@ export class Study<C> {
 
   async prune(number: number): Promise<TrialRecord> {
     const trial = await this.trial(number);
-    const last = trial?.intermediate.at(-1);
-    await this.finish(number, { state: "pruned", values: last ? [last.value] : null, error: null });
+    await this.finish(number, { state: "pruned", values: this.prunedValues(trial), error: null });
     return (await this.trial(number))!;
+  }
+
+  /** A pruned trial keeps its last report as its value in a single-objective study (as Optuna), none otherwise. */
+  private prunedValues(trial: TrialRecord | null): number[] | null {
+    const last = trial?.intermediate.at(-1);
+    return last && this.directions.length === 1 ? [last.value] : null;
   }
 
   async report(number: number, step: number, value: number): Promise<void> {
@@ -271,10 +278,11 @@ export class Study<C> {
 
   /** Asks the study's pruner whether trial `number` should stop, given its reports so far. */
   async shouldPrune(number: number): Promise<boolean> {
-    const trials = await this.trials();
-    const trial = trials.find((t) => t.number === number);
-    if (!trial || this.pruner === noPruning) return false;
-    return this.pruner.shouldPrune(trial, trials, this.directions[0]);
+    if (this.pruner === noPruning) return false;
+    await this.refresh();
+    const trial = this.cache[number];
+    // The cache is dense (trial numbers are handed out in order), so it is the list of all trials.
+    return trial ? this.pruner.shouldPrune(trial, this.cache, this.directions[0]) : false;
   }
 
   async trial(number: number): Promise<TrialRecord | null> {
@@ -402,10 +410,7 @@ export class Study<C> {
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
     }
-    if (outcome.state === "pruned") {
-      const last = (await this.trial(asked.number))?.intermediate.at(-1);
-      outcome.values = last ? [last.value] : null;
-    }
+    if (outcome.state === "pruned") outcome.values = this.prunedValues(await this.trial(asked.number));
     await this.storage.finishTrial(this.stored.id, asked.number, outcome);
     const record = await this.trial(asked.number);
     if (record && options.onTrialFinished) options.onTrialFinished(record);
@@ -425,6 +430,7 @@ function checkSameSearch(stored: StudySpec, asked: StudySpec): void {
     ["seed", stored.seed, asked.seed],
     ["strategy", stored.strategy, asked.strategy],
     ["evaluator", stored.evaluator, asked.evaluator],
+    ["pruner", stored.pruner ?? "none", asked.pruner ?? "none"],
   ];
   for (const [field, was, now] of fields) {
     if (canonicalJson(was) !== canonicalJson(now)) {

@@ -2,9 +2,10 @@ import type { Command } from "commander";
 import { resolveBenchmark } from "../../evaluate/registry.js";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
-import { resolveStrategy } from "../../strategy/registry.js";
+import { STRATEGY_NAMES, resolveStrategy } from "../../strategy/registry.js";
 import { parseConstraint, parseObjective } from "../../study/objectives.js";
 import { Study } from "../../study/study.js";
+import { DEFAULT_PRUNER, PRUNER_NAMES, resolvePruner } from "../../study/pruner-registry.js";
 import { NascentError } from "../../util/errors.js";
 import { collect, integer, numericOptions, positiveInt, positiveNumber } from "../arguments.js";
 import { bestJson, printJsonLine } from "../output.js";
@@ -24,6 +25,7 @@ interface SearchOptions {
   objective: string[];
   constraint: string[];
   option: string[];
+  pruner?: string;
   json?: boolean;
 }
 
@@ -33,7 +35,7 @@ export function registerSearch(program: Command): void {
     .description("search a space on a benchmark and store every trial")
     .requiredOption("--space <name|file.json>", "built-in space (nb201, nb301) or a space JSON file")
     .requiredOption("--benchmark <name>", "nb201:cifar10, nb201:cifar100, nb301, or table:<csv>:<arch column>:<metric column>[:min|max]")
-    .option("--strategy <name>", "random, grid, evolution or local", "random")
+    .option("--strategy <name>", `${STRATEGY_NAMES.join(", ")}`, "random")
     .option("--trials <n>", "trials the study should hold when done (failed ones are retried)", positiveInt, 100)
     .option("--seed <n>", "seed: the same seed gives the same trials", integer, 0)
     .option("--storage <url>", "sqlite:PATH or memory:", DEFAULT_STORAGE)
@@ -44,6 +46,7 @@ export function registerSearch(program: Command): void {
     .option("--objective <metric[:max|min]>", "objective (repeat for several; default: the benchmark's first metric)", collect, [])
     .option("--constraint <metric<=x|metric>=x>", "hard constraint (repeatable)", collect, [])
     .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable)", collect, [])
+    .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: asha for asha, hyperband for hyperband and bohb, else none)`)
     .option("--json", "print one JSON summary as the last line of stdout")
     .action(async (options: SearchOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
@@ -56,6 +59,7 @@ export function registerSearch(program: Command): void {
         ? options.objective.map((o) => parseObjective(o, defaultDirection))
         : [{ metric: evaluator.metrics[0].name, direction: evaluator.metrics[0].direction }];
       evaluator.checkSpace(space);
+      const pruner = resolvePruner(options.pruner ?? DEFAULT_PRUNER[options.strategy] ?? "none", evaluator);
       const storage = openStorage(options.storage);
       const controller = new AbortController();
       const interrupt = () => {
@@ -76,6 +80,7 @@ export function registerSearch(program: Command): void {
           constraints: options.constraint.map(parseConstraint),
           seed: options.seed,
           evaluator: evaluator.name,
+          pruner,
           resume: options.resume,
         });
         const already = (await study.trials()).filter((t) => t.state === "complete" || t.state === "pruned").length;

@@ -1,0 +1,65 @@
+import { signed } from "../study/objectives.js";
+import { NascentError } from "../util/errors.js";
+import { decisionCache, proposeFromSplit } from "./tpe.js";
+import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
+
+export interface BohbOptions {
+  /** Share of the good trials at the chosen budget (Falkner et al.: 15%). */
+  topFraction?: number;
+  /** Probability of a purely random proposal, which keeps BOHB's worst case close to Hyperband's. */
+  randomFraction?: number;
+  candidates?: number;
+  /** Observations a budget needs before its model is used (default: decisions + 1, at least 8). */
+  minPoints?: number;
+}
+
+/**
+ * BOHB (Falkner et al. 2018): a TPE-style model fitted on the largest budget (report step) that already
+ * has enough observations, used with a Hyperband pruner so most trials stop at small budgets.
+ */
+export function bohb(options: BohbOptions = {}): Strategy {
+  const topFraction = options.topFraction ?? 0.15;
+  const randomFraction = options.randomFraction ?? 1 / 3;
+  const candidates = options.candidates ?? 64;
+  if (!(topFraction > 0 && topFraction < 1)) throw new NascentError(`bohb topFraction must be in (0, 1), got ${topFraction}`);
+  const cache = new WeakMap<object, Map<string, string | number | boolean>>();
+  return {
+    name: "bohb",
+    propose<C>(context: StrategyContext<C>): Proposal<C> {
+      const random = (): Proposal<C> => ({ config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { random: true } });
+      if (context.rng.float() < randomFraction) return random();
+      const decisionsOf = decisionCache(context, cache);
+      const dimensions = context.history.length ? decisionsOf(context.history[0]).size : 1;
+      const minPoints = options.minPoints ?? Math.max(8, dimensions + 1);
+      const observations = atLargestBudget(context.history, minPoints, context.directions[0]);
+      if (!observations) return random();
+      const ranked = [...observations].sort((a, b) => b.score - a.score || a.trial.number - b.trial.number);
+      const goodCount = Math.max(1, Math.ceil(topFraction * ranked.length));
+      const good = new Set(ranked.slice(0, goodCount).map((o) => o.trial));
+      const inOrder = observations.map((o) => o.trial);
+      const config = proposeFromSplit(context, inOrder.filter((t) => good.has(t)), inOrder.filter((t) => !good.has(t)), { candidates, priorWeight: 1, decisionsOf });
+      return config ? { config, note: { budget: observations.budget } } : random();
+    },
+  };
+}
+
+type Observations<C> = { trial: TrialView<C>; score: number }[] & { budget: number };
+
+/** Each trial's value at the largest report step that at least `minPoints` trials reached. */
+function atLargestBudget<C>(trials: readonly TrialView<C>[], minPoints: number, direction: "maximize" | "minimize"): Observations<C> | null {
+  const reached = new Map<number, number>();
+  for (const t of trials) for (const { step } of t.intermediate) reached.set(step, (reached.get(step) ?? 0) + 1);
+  const budgets = [...reached].filter(([, count]) => count >= minPoints).map(([step]) => step);
+  if (budgets.length === 0) {
+    // No reports (an evaluator without fidelity): model the final values, as TPE would.
+    const complete = trials.filter((t) => Number.isFinite(t.fitness));
+    if (complete.length < minPoints) return null;
+    return Object.assign(complete.map((trial) => ({ trial, score: trial.fitness })), { budget: Infinity });
+  }
+  const budget = Math.max(...budgets);
+  const observed = trials.flatMap((trial) => {
+    const value = trial.intermediate.find((v) => v.step === budget)?.value;
+    return value === undefined ? [] : [{ trial, score: signed(value, direction) }];
+  });
+  return Object.assign(observed, { budget });
+}

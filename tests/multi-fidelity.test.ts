@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  MemoryStorage,
+  Study,
+  bohb,
+  hyperbandPruner,
+  nb201Benchmark,
+  nb201Space,
+  randomSearch,
+  successiveHalvingPruner,
+  type EvaluationContext,
+  type Evaluator,
+  type Nb201Config,
+  type ObjectiveSpec,
+  type Pruner,
+  type Strategy,
+} from "../src/index.js";
+import { rungSteps } from "../src/study/successive-halving.js";
+
+const cifar10 = nb201Benchmark("cifar10");
+const EPOCHS = 27;
+
+/** NB201 cells trained for up to 27 epochs: accuracy approaches the table's value along a learning curve. */
+const learningCurves: Evaluator = {
+  name: "nb201-curves",
+  metrics: [...cifar10.metrics, { name: "epochs", direction: "minimize", description: "epochs trained" }],
+  maxStep: EPOCHS,
+  checkSpace: () => undefined,
+  async evaluate(config: unknown, context: EvaluationContext) {
+    const final = cifar10.lookup(config as Nb201Config);
+    for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+      await context.report(epoch, final.accuracy * (1 - 0.6 ** epoch));
+      if (context.shouldPrune()) break;
+    }
+    return { ...final, epochs: EPOCHS };
+  },
+};
+
+async function run(strategy: Strategy, pruner: Pruner, seed: number, trials: number, objectives: ObjectiveSpec[] = [{ metric: "accuracy", direction: "maximize" }]) {
+  const study = await Study.open({ storage: new MemoryStorage(), name: "mf", space: nb201Space, strategy, pruner, objectives, seed });
+  await study.optimize(learningCurves, { totalTrials: trials });
+  return study;
+}
+
+describe("multi-fidelity", () => {
+  it("places successive-halving rungs at r, rη, rη², ...", () => {
+    assert.deepEqual(rungSteps(1, 3, 98), [1, 3, 9, 27, 81]);
+    assert.deepEqual(rungSteps(2, 2, 20), [2, 4, 8, 16]);
+  });
+
+  it("ASHA stops trials only at rungs and lets about a third through each", async () => {
+    const study = await run(randomSearch(), successiveHalvingPruner({ minResource: 1, reductionFactor: 3 }), 1, 300);
+    const trials = await study.trials();
+    const stoppedAt = trials.filter((t) => t.state === "pruned").map((t) => t.intermediate.at(-1)!.step);
+    assert.ok(stoppedAt.every((step) => [1, 3, 9, 27].includes(step)), `stopped at ${[...new Set(stoppedAt)]}`);
+    const reached = (step: number) => trials.filter((t) => t.intermediate.some((v) => v.step === step)).length;
+    for (const [from, to] of [[1, 3], [3, 9]]) {
+      const share = reached(to) / reached(from);
+      assert.ok(share > 0.2 && share < 0.5, `from epoch ${from} to ${to}: ${share}`);
+    }
+    const epochsSpent = trials.reduce((sum, t) => sum + t.intermediate.length, 0);
+    assert.ok(epochsSpent < (300 * EPOCHS) / 4, `ASHA spent ${epochsSpent} epochs on 300 trials`);
+  });
+
+  it("Hyperband gives some brackets a later first rung, so their trials are never stopped early", async () => {
+    const study = await run(randomSearch(), hyperbandPruner({ minResource: 1, maxResource: EPOCHS, reductionFactor: 3 }), 2, 300);
+    const stoppedAt = new Set((await study.trials()).filter((t) => t.state === "pruned").map((t) => t.intermediate.at(-1)!.step));
+    assert.ok(stoppedAt.has(1) && stoppedAt.has(3) && stoppedAt.has(9), `stopped at ${[...stoppedAt]}`);
+    const complete = (await study.trials()).filter((t) => t.state === "complete").length;
+    assert.ok(complete > 300 / 27, `${complete} trials ran to the end`);
+  });
+
+  it("prunes in multi-objective studies too, and pruned trials never reach the Pareto front", async () => {
+    const study = await run(randomSearch(), successiveHalvingPruner(), 3, 150, [
+      { metric: "accuracy", direction: "maximize" },
+      { metric: "params", direction: "minimize" },
+    ]);
+    const trials = await study.trials();
+    const pruned = trials.filter((t) => t.state === "pruned");
+    assert.ok(pruned.length > 50);
+    assert.ok(pruned.every((t) => t.values === null));
+    const front = await study.paretoFront();
+    assert.ok(front.length > 0 && front.every((t) => t.state === "complete"));
+  });
+
+  it("BOHB finds better cells than Hyperband's random sampling for the same number of trials", async () => {
+    const medianBest = async (strategy: () => Strategy) => {
+      const bests: number[] = [];
+      for (const seed of [0, 1, 2, 3, 4]) {
+        const study = await run(strategy(), hyperbandPruner({ minResource: 1, maxResource: EPOCHS, reductionFactor: 3 }), seed, 250);
+        bests.push((await study.bestTrial())!.values![0]);
+      }
+      return bests.sort((a, b) => a - b)[2];
+    };
+    const random = await medianBest(randomSearch);
+    const modelled = await medianBest(() => bohb());
+    assert.ok(modelled > random, `bohb ${modelled} vs hyperband ${random}`);
+  });
+});
