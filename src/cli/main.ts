@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { NascentError } from "../util/errors.js";
 import { registerAskTell } from "./commands/ask-tell.js";
+import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerRead } from "./commands/read.js";
@@ -18,6 +19,7 @@ registerRead(program);
 registerAskTell(program);
 registerEvaluate(program);
 registerDashboard(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);

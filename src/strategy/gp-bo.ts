@@ -7,6 +7,8 @@ export interface GpBoOptions {
   startupTrials?: number;
 }
 
+/** Exact GP inference is O(n^3): beyond this many trials, the model sees the best half and the most recent half. */
+const MAX_POINTS = 400;
 /** Hyperparameters are refitted when the data grew by this factor since the last fit. */
 const REFIT_GROWTH = 1.15;
 
@@ -23,16 +25,17 @@ export function gpBayesianOptimization(options: GpBoOptions = {}): Strategy {
   return {
     name: "gp",
     propose<C>(context: StrategyContext<C>): Proposal<C> {
-      const trials = context.history.filter((t) => Number.isFinite(t.fitness));
+      const usable = context.history.filter((t) => Number.isFinite(t.fitness));
+      const trials = usable.length <= MAX_POINTS ? usable : subsample(usable);
       if (trials.length < startupTrials) return { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { startup: true } };
       const x = trials.map((t) => Float64Array.from(context.space.encode(t.config)));
       const y = trials.map((t) => t.fitness);
       // A fit is known by its data size and that data's last trial, so one instance can serve several studies.
-      const fitKey = (m: number) => `${m}:${trials[m - 1].number}:${trials[m - 1].key}`;
+      const fitKey = (m: number) => `${m}:${usable[m - 1].number}:${usable[m - 1].key}`;
       let fitSize = 0;
-      for (let m = trials.length; m >= startupTrials && fitSize === 0; m--) if (fits.has(fitKey(m))) fitSize = m;
-      if (fitSize === 0 || trials.length >= fitSize * REFIT_GROWTH) {
-        fitSize = trials.length;
+      for (let m = usable.length; m >= startupTrials && fitSize === 0; m--) if (fits.has(fitKey(m))) fitSize = m;
+      if (fitSize === 0 || usable.length >= fitSize * REFIT_GROWTH) {
+        fitSize = usable.length;
         fits.set(fitKey(fitSize), GaussianProcess.fit(x, y).hyper);
       }
       const gp = GaussianProcess.fit(x, y, fits.get(fitKey(fitSize)));
@@ -49,4 +52,11 @@ export function gpBayesianOptimization(options: GpBoOptions = {}): Strategy {
       return config ? { config, note: { lengthScale: gp.hyper.lengthScale, noise: gp.hyper.noiseRatio } } : { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { fallback: true } };
     },
   };
+}
+
+function subsample<T extends { fitness: number; number: number }>(trials: readonly T[]): T[] {
+  const best = [...trials].sort((a, b) => b.fitness - a.fitness).slice(0, MAX_POINTS / 2);
+  const chosen = new Set(best);
+  for (let i = trials.length - 1; i >= 0 && chosen.size < MAX_POINTS; i--) chosen.add(trials[i]);
+  return trials.filter((t) => chosen.has(t));
 }

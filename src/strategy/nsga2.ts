@@ -28,14 +28,31 @@ export function nsga2(options: Nsga2Options = {}): Strategy {
   const crossoverRate = options.crossover ?? 0.9;
   if (!Number.isInteger(populationSize) || populationSize < 2) throw new NascentError(`nsga2 population must be an integer >= 2, got ${populationSize}`);
   if (!(crossoverRate >= 0 && crossoverRate <= 1)) throw new NascentError(`nsga2 crossover must be a probability, got ${crossoverRate}`);
+  // Parents of generation g = elite of (parents of g-1 ∪ generation g-1), as NSGA-II defines them (and as
+  // cheap as it: O(population²) per generation). Memoised by which trials went in, so it follows the history.
+  const elites = new Map<string, Member<unknown>[]>();
+  const parentsOf = <C>(generation: number, history: readonly TrialView<C>[], directions: readonly ("maximize" | "minimize")[]): Member<C>[] => {
+    let parents: Member<C>[] = [];
+    for (let g = 1; g <= generation; g++) {
+      const offspring = history.filter((t) => t.state === "complete" && t.values && Math.floor(t.number / populationSize) === g - 1);
+      const key = `${g}:${offspring.length}:${offspring.at(-1)?.number}:${offspring.at(-1)?.key}:${parents.length}`;
+      let elite = elites.get(key) as Member<C>[] | undefined;
+      if (!elite) {
+        elite = eliteOf([...parents.map((m) => m.trial), ...offspring], populationSize, directions);
+        elites.set(key, elite as Member<unknown>[]);
+      }
+      parents = elite;
+    }
+    return parents;
+  };
   return {
     name: "nsga2",
     propose<C>(context: StrategyContext<C>): Proposal<C> {
       const generation = Math.floor(context.trialNumber / populationSize);
       const random = (): Proposal<C> => ({ config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { generation } });
-      const earlier = context.history.filter((t) => t.state === "complete" && t.values && t.number < generation * populationSize);
-      if (generation === 0 || earlier.length < 2) return random();
-      const parents = eliteOf(earlier, populationSize, context.directions);
+      if (generation === 0) return random();
+      const parents = parentsOf(generation, context.history, context.directions);
+      if (parents.length < 2) return random();
       const tournament = (): Member<C> => {
         const [a, b] = [context.rng.pick(parents), context.rng.pick(parents)];
         if (a.rank !== b.rank) return a.rank < b.rank ? a : b;

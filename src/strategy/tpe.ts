@@ -94,11 +94,24 @@ export function tpe(options: TpeOptions = {}): Strategy {
 function split<C>(trials: TrialView<C>[], count: number, directions: readonly ("maximize" | "minimize")[]): [TrialView<C>[], TrialView<C>[]] {
   let good: TrialView<C>[];
   if (directions.length === 1) {
-    good = [...trials].sort((a, b) => b.fitness - a.fitness || a.number - b.number).slice(0, count);
+    good = topByFitness(trials, count);
   } else {
     good = eliteOf(trials, count, directions).map((m) => m.trial);
   }
   const chosen = new Set(good);
   // Both sets keep trial order, so the older observations get the smaller weights.
   return [trials.filter((t) => chosen.has(t)), trials.filter((t) => !chosen.has(t))];
+}
+
+/** The `count` fittest trials (earlier first on ties), in O(n · count) rather than a full sort. */
+function topByFitness<C>(trials: readonly TrialView<C>[], count: number): TrialView<C>[] {
+  const top: TrialView<C>[] = [];
+  for (const trial of trials) {
+    if (top.length === count && trial.fitness <= top[count - 1].fitness) continue;
+    let i = top.length;
+    while (i > 0 && trial.fitness > top[i - 1].fitness) i--;
+    top.splice(i, 0, trial);
+    if (top.length > count) top.pop();
+  }
+  return top;
 }

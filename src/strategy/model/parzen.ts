@@ -35,6 +35,7 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  */
 export class ParzenEstimator {
   private readonly logWeights: number[];
+  private readonly weights: Float64Array;
   private readonly sigma: number;
 
   constructor(
@@ -45,6 +46,7 @@ export class ParzenEstimator {
     const weights = [...observationWeights(observations.length), priorWeight];
     const total = weights.reduce((a, b) => a + b, 0);
     this.logWeights = weights.map((w) => Math.log(w / total));
+    this.weights = Float64Array.from(weights, (w) => w / total);
     this.sigma = Math.min(1, Math.max(0.01, 0.2 * Math.max(observations.length, 1) ** (-1 / (Math.max(dimensions, 1) + 4))));
   }
 
@@ -55,6 +57,22 @@ export class ParzenEstimator {
   /** Picks a mixture component (the last index is the prior). */
   pickComponent(rng: Rng): number {
     return rng.weightedIndex(this.logWeights.map(Math.exp));
+  }
+
+  private categoricalLogDensity(x: Decisions, params: ReadonlyMap<string, ParamSpec>): number {
+    const products = Float64Array.from(this.weights);
+    const share = this.priorWeight / this.kernels;
+    for (const [path, value] of x) {
+      const param = params.get(path) as Extract<ParamSpec, { kind: "categorical" }>;
+      const { codes } = this.column(path, param);
+      const choices = param.choices.length;
+      const [hit, miss, prior] = [(1 + share) / (1 + share * choices), share / (1 + share * choices), 1 / choices];
+      const code = param.choices.indexOf(value);
+      for (let k = 0; k < products.length; k++) products[k] *= codes[k] < 0 ? prior : codes[k] === code ? hit : miss;
+    }
+    let total = 0;
+    for (const p of products) total += p;
+    return Math.log(total);
   }
 
   /** Draws one decision from component `k`'s kernel. */
@@ -74,28 +92,64 @@ export class ParzenEstimator {
     return fromUnit(param, unit);
   }
 
-  /** log of the mixture density at `x` (over the decisions `x` has). */
-  logDensity(x: Decisions, params: ReadonlyMap<string, ParamSpec>): number {
-    const terms = this.logWeights.map((logWeight, k) => {
-      let sum = logWeight;
-      for (const [path, value] of x) sum += this.logKernel(k, path, params.get(path)!, value);
-      return sum;
-    });
-    const max = Math.max(...terms);
-    return max + Math.log(terms.reduce((acc, t) => acc + Math.exp(t - max), 0));
+  /** Each decision's observed value per kernel (undefined: the prior, or inactive there), built on first use. */
+  private readonly columns = new Map<string, { codes: Int32Array; mu: Float64Array; logNorm: Float64Array; sigma: Float64Array }>();
+
+  private column(path: string, param: ParamSpec) {
+    let column = this.columns.get(path);
+    if (!column) {
+      const n = this.kernels;
+      // Categorical observations as choice indices (-1: prior or inactive), so scoring compares integers.
+      const codes = new Int32Array(n).fill(-1);
+      const mu = new Float64Array(n);
+      const sigma = new Float64Array(n);
+      const logNorm = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        const v = k < n - 1 ? this.observations[k].get(path) : undefined;
+        if (param.kind === "categorical") {
+          if (v !== undefined) codes[k] = param.choices.indexOf(v);
+          continue;
+        }
+        [mu[k], sigma[k]] = v === undefined ? [0.5, 1] : [toUnit(param, v as number), this.sigma];
+        // Truncation to [0, 1]: divide by the mass the Gaussian puts there.
+        const mass = normalCdf((1 - mu[k]) / sigma[k]) - normalCdf(-mu[k] / sigma[k]);
+        logNorm[k] = -LOG_SQRT_2PI - Math.log(sigma[k]) - Math.log(Math.max(mass, 1e-12));
+      }
+      column = { codes, mu, logNorm, sigma };
+      this.columns.set(path, column);
+    }
+    return column;
   }
 
-  private logKernel(k: number, path: string, param: ParamSpec, value: Value): number {
-    const observed = this.observations[k]?.get(path);
-    if (param.kind === "categorical") {
-      if (observed === undefined) return -Math.log(param.choices.length);
-      const share = this.priorWeight / this.kernels;
-      return Math.log(((value === observed ? 1 : 0) + share) / (1 + share * param.choices.length));
+  /** log of the mixture density at `x` (over the decisions `x` has). */
+  logDensity(x: Decisions, params: ReadonlyMap<string, ParamSpec>): number {
+    const categorical = [...x.keys()].every((path) => params.get(path)!.kind === "categorical");
+    // All-categorical points (architecture cells) are scored with products of per-decision factors:
+    // no exp per kernel. The smallest factor is share/(1+share·K) ≥ 1/(kernels·K), so it cannot underflow here.
+    if (categorical && x.size * Math.log(this.kernels * 64) < 600) return this.categoricalLogDensity(x, params);
+    const sums = Float64Array.from(this.logWeights);
+    for (const [path, value] of x) {
+      const param = params.get(path)!;
+      const { codes, mu, logNorm, sigma } = this.column(path, param);
+      if (param.kind === "categorical") {
+        const share = this.priorWeight / this.kernels;
+        const norm = Math.log(1 + share * param.choices.length);
+        const [hit, miss, prior] = [Math.log(1 + share) - norm, Math.log(share) - norm, -Math.log(param.choices.length)];
+        const code = param.choices.indexOf(value);
+        for (let k = 0; k < sums.length; k++) sums[k] += codes[k] < 0 ? prior : codes[k] === code ? hit : miss;
+      } else {
+        const unit = toUnit(param, value as number);
+        for (let k = 0; k < sums.length; k++) {
+          const z = (unit - mu[k]) / sigma[k];
+          sums[k] += -0.5 * z * z + logNorm[k];
+        }
+      }
     }
-    const [mu, sigma] = observed === undefined ? [0.5, 1] : [toUnit(param, observed as number), this.sigma];
-    const z = (toUnit(param, value as number) - mu) / sigma;
-    const mass = normalCdf((1 - mu) / sigma) - normalCdf(-mu / sigma);
-    return -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigma) - Math.log(Math.max(mass, 1e-12));
+    let max = -Infinity;
+    for (const s of sums) if (s > max) max = s;
+    let total = 0;
+    for (const s of sums) total += Math.exp(s - max);
+    return max + Math.log(total);
   }
 }
 
