@@ -77,6 +77,15 @@ describe("the nascent command", () => {
     assert.ok((lastJsonLine(result.stdout) as { best: { value: number } }).best.value > 70);
   });
 
+  it("prunes NB301 trials by their learning curves with --strategy asha", () => {
+    const result = nascent("search", "--space", "nb301", "--benchmark", "nb301:curve", "--strategy", "asha", "--trials", "40", "--seed", "1", "--storage", "memory:", "--json");
+    assert.equal(result.code, 0, result.stderr);
+    const summary = lastJsonLine(result.stdout) as { trials: number; best: { value: number } };
+    assert.ok(summary.trials >= 1 && summary.trials < 40, `${summary.trials} trials ran all 98 epochs`);
+    assert.ok(summary.best.value > 0.85);
+    assertOneLineError(nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar10", "--pruner", "hyperband", "--storage", "memory:"), /hyperband needs an evaluator that reports per step/);
+  });
+
   it("continues a study killed with SIGKILL: exactly 3000 complete trials, unique numbers, none running", async () => {
     const dir = tempDir();
     const path = join(dir, "kill.db");

@@ -74,16 +74,30 @@ export async function compareStrategies(options: CompareOptions): Promise<Compar
       options.onProgress?.(done, total);
     }
   }
-  const all = [...results, ...optunaRuns];
-  const names = [...new Set(all.map((r) => r.strategy))];
-  const summaries = names.map((name) => summarize(name, all.filter((r) => r.strategy === name), optimum, checkpoints, maximize));
-  const comparison: Comparison = { benchmark: options.benchmark, budget: options.budget, seeds: options.seeds, optimum, optunaVersion: version, summaries };
+  const runs = [...results, ...optunaRuns];
   mkdirSync(options.out, { recursive: true });
-  writeFileSync(join(options.out, "results.json"), `${JSON.stringify({ ...comparison, runs: all }, null, 1)}\n`);
-  const svg = bestSoFarSvg(`${options.benchmark}: median best so far, interquartile band, ${options.seeds} seeds`, evaluator.metrics[0].name, summaries);
-  writeFileSync(join(options.out, "best-so-far.svg"), svg);
-  writeFileSync(join(options.out, "best-so-far.png"), svgToPng(svg));
-  writeFileSync(join(options.out, "summary.md"), markdownTable(comparison, checkpoints));
+  const recorded: RecordedComparison = { benchmark: options.benchmark, budget: options.budget, seeds: options.seeds, optimum, optunaVersion: version, maximize, metric: evaluator.metrics[0].name, runs };
+  writeFileSync(join(options.out, "results.json"), `${JSON.stringify(recorded)}\n`);
+  return writeReport(recorded, options.out, checkpoints);
+}
+
+/** What results.json holds: every run's curve, from which the summary and plots are made. */
+export interface RecordedComparison extends Omit<Comparison, "summaries"> {
+  maximize: boolean;
+  metric: string;
+  runs: RunResult[];
+}
+
+/** Writes summary.md and the best-so-far plots (SVG, PNG) for recorded runs; returns the summaries. */
+export function writeReport(recorded: RecordedComparison, out: string, checkpoints: readonly number[] = [20, 50, 100, 300]): Comparison {
+  const names = [...new Set(recorded.runs.map((r) => r.strategy))];
+  const summaries = names.map((name) => summarize(name, recorded.runs.filter((r) => r.strategy === name), recorded.optimum, checkpoints, recorded.maximize));
+  const { runs: _runs, maximize: _maximize, metric, ...rest } = recorded;
+  const comparison: Comparison = { ...rest, summaries };
+  const svg = bestSoFarSvg(`${recorded.benchmark}: median best so far, interquartile band, ${recorded.seeds} seeds`, metric, summaries);
+  writeFileSync(join(out, "best-so-far.svg"), svg);
+  writeFileSync(join(out, "best-so-far.png"), svgToPng(svg));
+  writeFileSync(join(out, "summary.md"), markdownTable(comparison, checkpoints));
   return comparison;
 }
 

@@ -13,8 +13,12 @@ export async function runInWorkers(tasks: readonly RunTask[], size: number, onDo
         while (next < tasks.length) {
           const index = next++;
           const reply = await new Promise<{ ok: boolean; result?: RunResult; error?: string }>((resolve, reject) => {
-            worker.once("message", resolve);
-            worker.once("error", reject);
+            const onError = (error: Error) => reject(error);
+            worker.once("error", onError);
+            worker.once("message", (message: { ok: boolean; result?: RunResult; error?: string }) => {
+              worker.off("error", onError);
+              resolve(message);
+            });
             worker.postMessage(tasks[index]);
           });
           if (!reply.ok) throw new Error(`${tasks[index].strategy} seed ${tasks[index].seed}: ${reply.error}`);

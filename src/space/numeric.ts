@@ -40,25 +40,57 @@ class UnitScale {
 const UNIT_STEP = 0.05;
 const MUTATION_SD = 0.1;
 
-export interface IntOptions extends NumericOptions {
-  step?: number;
-}
-
-export class IntSpace extends Space<number> {
-  private readonly scale: UnitScale;
-  readonly step: number;
+/** What ints and floats share: a [min, max] range, possibly on a log scale, decided as one number. */
+abstract class RangeSpace extends Space<number> {
+  protected readonly scale: UnitScale;
 
   constructor(
     readonly min: number,
     readonly max: number,
-    readonly options: IntOptions = {},
+    log: boolean,
   ) {
     super();
+    this.scale = new UnitScale(min, max, log);
+  }
+
+  defaultValue(): number {
+    return this.min;
+  }
+
+  decisionCount(): number {
+    return this.max > this.min ? 1 : 0;
+  }
+
+  crossover(a: number, b: number, rng: Rng): number {
+    return rng.float() < 0.5 ? a : b;
+  }
+
+  decisions(value: number, path: string, out: Map<string, string | number | boolean>): void {
+    out.set(path, value);
+  }
+
+  encodingLength(): number {
+    return 1;
+  }
+
+  encodeInto(value: number | undefined, out: number[]): void {
+    out.push(value === undefined ? 0 : this.scale.toUnit(value));
+  }
+}
+
+export interface IntOptions extends NumericOptions {
+  step?: number;
+}
+
+export class IntSpace extends RangeSpace {
+  readonly step: number;
+
+  constructor(min: number, max: number, options: IntOptions = {}) {
+    super(min, max, options.log ?? false);
     this.step = options.step ?? 1;
     if (!Number.isInteger(min) || !Number.isInteger(max)) throw new ConfigError("", `int bounds must be integers, got [${min}, ${max}]`);
     if (!Number.isInteger(this.step) || this.step < 1) throw new ConfigError("", `int step must be a positive integer, got ${this.step}`);
     if ((max - min) % this.step !== 0) throw new ConfigError("", `int range [${min}, ${max}] is not a whole number of steps of ${this.step}`);
-    this.scale = new UnitScale(min, max, options.log ?? false);
   }
 
   private snap(value: number): number {
@@ -87,14 +119,6 @@ export class IntSpace extends Space<number> {
     for (let v = this.min; v <= this.max; v += this.step) yield v;
   }
 
-  defaultValue(): number {
-    return this.min;
-  }
-
-  decisionCount(): number {
-    return this.max > this.min ? 1 : 0;
-  }
-
   mutate(value: number, rng: Rng): number {
     if (this.max === this.min) return value;
     const moved = this.snap(this.scale.fromUnit(this.scale.toUnit(value) + MUTATION_SD * rng.normal()));
@@ -103,28 +127,12 @@ export class IntSpace extends Space<number> {
     return value + direction * this.step;
   }
 
-  crossover(a: number, b: number, rng: Rng): number {
-    return rng.float() < 0.5 ? a : b;
-  }
-
   suggest(suggest: Suggest, path: string): number {
     return this.snap(suggest(path, { kind: "int", min: this.min, max: this.max, step: this.step, log: this.scale.log }) as number);
   }
 
-  decisions(value: number, path: string, out: Map<string, string | number | boolean>): void {
-    out.set(path, value);
-  }
-
   neighbors(value: number): number[] {
     return [value - this.step, value + this.step].filter((v) => v >= this.min && v <= this.max);
-  }
-
-  encodingLength(): number {
-    return 1;
-  }
-
-  encodeInto(value: number | undefined, out: number[]): void {
-    out.push(value === undefined ? 0 : this.scale.toUnit(value));
   }
 
   toJson(): SpaceJson {
@@ -137,16 +145,13 @@ export interface FloatOptions extends NumericOptions {
   gridPoints?: number;
 }
 
-export class FloatSpace extends Space<number> {
-  private readonly scale: UnitScale;
-
+export class FloatSpace extends RangeSpace {
   constructor(
-    readonly min: number,
-    readonly max: number,
+    min: number,
+    max: number,
     readonly options: FloatOptions = {},
   ) {
-    super();
-    this.scale = new UnitScale(min, max, options.log ?? false);
+    super(min, max, options.log ?? false);
     const points = options.gridPoints;
     if (points !== undefined && (!Number.isInteger(points) || points < 2)) {
       throw new ConfigError("", `gridPoints must be an integer >= 2, got ${points}`);
@@ -173,14 +178,6 @@ export class FloatSpace extends Space<number> {
     for (let i = 0; i < points; i++) yield this.scale.fromUnit(i / (points - 1));
   }
 
-  defaultValue(): number {
-    return this.min;
-  }
-
-  decisionCount(): number {
-    return this.max > this.min ? 1 : 0;
-  }
-
   mutate(value: number, rng: Rng): number {
     if (this.max === this.min) return value;
     const unit = this.scale.toUnit(value) + MUTATION_SD * rng.normal();
@@ -189,30 +186,14 @@ export class FloatSpace extends Space<number> {
     return this.scale.fromUnit(reflected);
   }
 
-  crossover(a: number, b: number, rng: Rng): number {
-    return rng.float() < 0.5 ? a : b;
-  }
-
   suggest(suggest: Suggest, path: string): number {
     const value = suggest(path, { kind: "float", min: this.min, max: this.max, log: this.scale.log }) as number;
     return Math.min(this.max, Math.max(this.min, value));
   }
 
-  decisions(value: number, path: string, out: Map<string, string | number | boolean>): void {
-    out.set(path, value);
-  }
-
   neighbors(value: number): number[] {
     const unit = this.scale.toUnit(value);
     return [unit - UNIT_STEP, unit + UNIT_STEP].filter((u) => u >= 0 && u <= 1).map((u) => this.scale.fromUnit(u));
-  }
-
-  encodingLength(): number {
-    return 1;
-  }
-
-  encodeInto(value: number | undefined, out: number[]): void {
-    out.push(value === undefined ? 0 : this.scale.toUnit(value));
   }
 
   toJson(): SpaceJson {

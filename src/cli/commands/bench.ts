@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { compareStrategies, markdownTable } from "../../bench/compare.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compareStrategies, markdownTable, writeReport, type RecordedComparison } from "../../bench/compare.js";
 import { optunaAskSeconds, optunaVersion } from "../../bench/optuna.js";
 import { askSeconds } from "../../bench/overhead.js";
 import { NascentError } from "../../util/errors.js";
@@ -49,6 +51,20 @@ export function registerBench(program: Command): void {
       process.stdout.write(markdownTable(comparison, [20, 50, 100, 300]));
       console.log(`wrote ${options.out}/results.json, summary.md, best-so-far.svg and best-so-far.png`);
       printJsonLine({ ...comparison, summaries: comparison.summaries.map(({ quartiles: _quartiles, ...rest }) => rest) });
+    });
+
+  bench
+    .command("report")
+    .description("remake summary.md and the plots from a results.json written by bench strategies")
+    .requiredOption("--out <dir>", "the folder holding results.json")
+    .action((options: { out: string }) => {
+      let recorded: RecordedComparison;
+      try {
+        recorded = JSON.parse(readFileSync(join(options.out, "results.json"), "utf8")) as RecordedComparison;
+      } catch (error) {
+        throw new NascentError(`cannot read ${join(options.out, "results.json")}: ${(error as Error).message}`);
+      }
+      process.stdout.write(markdownTable(writeReport(recorded, options.out), [20, 50, 100, 300]));
     });
 
   bench
