@@ -124,6 +124,17 @@ describe("studies", () => {
     await Study.open({ storage, name: "same", space: nb201Space, seed: 1, resume: true });
   });
 
+  it("can be read back even when made with a custom strategy nascent cannot rebuild by name", async () => {
+    const storage = new MemoryStorage();
+    const custom = { name: "my-hill-climber", propose: <C>(context: { space: { sample(rng: unknown): C }; rng: unknown }) => ({ config: context.space.sample(context.rng) }) };
+    const study = await Study.open({ storage, name: "custom", space: nb201Space, strategy: custom, objectives: accuracy, seed: 1 });
+    await study.optimize(cifar10, { trials: 5 });
+    const loaded = await Study.load(storage, "custom");
+    assert.equal((await loaded.trials()).length, 5);
+    assert.ok(await loaded.bestTrial());
+    await assert.rejects(loaded.ask(), /strategy 'my-hill-climber', which nascent does not know by name/);
+  });
+
   it("check before running that the evaluator measures every objective", async () => {
     const study = await Study.open({ storage: new MemoryStorage(), name: "m", space: nb201Space, objectives: [{ metric: "top5", direction: "maximize" }] });
     await assert.rejects(study.optimize(cifar10, { trials: 1 }), /benchmark 'nb201:cifar10' has no metric 'top5' \(metrics: accuracy, params, flops/);

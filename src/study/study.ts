@@ -5,7 +5,7 @@ import type { ConstraintSpec, ObjectiveSpec, Storage, StoredStudy, StudySpec, Tr
 import { StudyExistsError } from "../storage/storage.js";
 import { liveTrialCount } from "../storage/summary.js";
 import { randomSearch } from "../strategy/random.js";
-import { resolveStrategy } from "../strategy/registry.js";
+import { STRATEGY_NAMES, resolveStrategy } from "../strategy/registry.js";
 import { SearchExhausted, type Proposal, type Strategy, type TrialView } from "../strategy/strategy.js";
 import { NascentError } from "../util/errors.js";
 import { canonicalJson, type Json } from "../util/json.js";
@@ -132,8 +132,7 @@ export class Study<C> {
       const names = (await storage.listStudies()).map((s) => s.name);
       throw new NascentError(`no study '${name}' in ${storage.url} (studies: ${names.length ? names.join(", ") : "none"})`);
     }
-    const { strategy } = stored.spec;
-    return new Study(storage, stored, spaceFromJson(stored.spec.space), resolveStrategy(strategy.name, strategy.options), noPruning);
+    return new Study(storage, stored, spaceFromJson(stored.spec.space), strategyOf(stored.spec), noPruning);
   }
 
   get name(): string {
@@ -415,6 +414,20 @@ export class Study<C> {
     const record = await this.trial(asked.number);
     if (record && options.onTrialFinished) options.onTrialFinished(record);
   }
+}
+
+/**
+ * The strategy a stored study names. A custom strategy (one given to the API) cannot be rebuilt from its
+ * name; such a study can still be read (best, trials, dashboard), and asking it for a proposal says why not.
+ */
+function strategyOf(spec: StudySpec): Strategy {
+  if (STRATEGY_NAMES.includes(spec.strategy.name)) return resolveStrategy(spec.strategy.name, spec.strategy.options);
+  return {
+    name: spec.strategy.name,
+    propose() {
+      throw new NascentError(`study '${spec.name}' was created with strategy '${spec.strategy.name}', which nascent does not know by name; continue it through the API with that strategy`);
+    },
+  };
 }
 
 function finiteOnly(metrics: Metrics): Record<string, number> {
