@@ -177,6 +177,28 @@ describe("studies", () => {
     assert.equal(trials.filter((t) => t.state === "running").length, 0);
   });
 
+  it("fail a trial whose worker died during the run, instead of ending the run with it still running", async () => {
+    const storage = new MemoryStorage();
+    const study = await Study.open({ storage, name: "mid-run", space: nb201Space, objectives: accuracy, seed: 1 });
+    const other = await Study.open({ storage, name: "mid-run", space: nb201Space, objectives: accuracy, seed: 1, resume: true });
+    let orphan: number | null = null;
+    const leavesAnOrphan: Evaluator = {
+      ...cifar10,
+      name: "orphan",
+      checkSpace: () => undefined,
+      async evaluate(config: unknown, context: EvaluationContext) {
+        // Another worker on this machine takes a trial and dies (its pid no longer exists).
+        if (context.trialNumber === 1) orphan = (await other.ask({ worker: `${hostname()}:99999999:dead`, leaseMs: 3_600_000 }))!.number;
+        return cifar10.lookup(config as Nb201Config);
+      },
+    };
+    await study.optimize(leavesAnOrphan, { totalTrials: 4 });
+    const trials = await study.trials();
+    assert.equal(trials[orphan!].state, "failed");
+    assert.equal(trials.filter((t) => t.state === "complete").length, 4);
+    assert.equal(trials.filter((t) => t.state === "running").length, 0);
+  });
+
   it("record an evaluator's exception as the trial's failure and keep searching", async () => {
     const flaky: Evaluator = {
       name: "flaky",

@@ -358,7 +358,11 @@ export class Study<C> {
       return asked;
     };
     let stopped = false;
-    const heartbeat = setInterval(() => void this.storage.heartbeat(this.stored.id, worker, DEFAULT_LEASE_MS).catch(() => undefined), DEFAULT_LEASE_MS / 4);
+    // Renew our leases, and fail the trials of workers that died meanwhile, so none stays running.
+    const heartbeat = setInterval(() => {
+      void this.storage.heartbeat(this.stored.id, worker, DEFAULT_LEASE_MS).catch(() => undefined);
+      void this.storage.failStaleTrials(this.stored.id, isDeadLocalWorker).catch(() => undefined);
+    }, DEFAULT_LEASE_MS / 4);
     heartbeat.unref();
 
     const slot = async (): Promise<void> => {
@@ -371,7 +375,11 @@ export class Study<C> {
           if (error instanceof SearchExhausted) return;
           throw error;
         }
-        if (!asked) return;
+        if (!asked) {
+          // The budget looks spent, but a dead worker's trial may hold a place in it: fail those and retry.
+          if ((await this.storage.failStaleTrials(this.stored.id, isDeadLocalWorker)).length > 0) continue;
+          return;
+        }
         const done = this.runTrial(asked, evaluator, options);
         inFlight.set(asked.number, done);
         await done;
