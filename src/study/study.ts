@@ -3,7 +3,6 @@ import { spaceFromJson } from "../space/from-json.js";
 import type { Space } from "../space/space.js";
 import type { ConstraintSpec, ObjectiveSpec, Storage, StoredStudy, StudySpec, TrialOutcome, TrialRecord } from "../storage/storage.js";
 import { StudyExistsError } from "../storage/storage.js";
-import { liveTrialCount } from "../storage/summary.js";
 import { randomSearch } from "../strategy/random.js";
 import { STRATEGY_NAMES, resolveStrategy } from "../strategy/registry.js";
 import { SearchExhausted, type Proposal, type Strategy, type TrialView } from "../strategy/strategy.js";
@@ -342,7 +341,8 @@ export class Study<C> {
     const worker = processWorkerId();
     const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout * 1000;
     await this.storage.failStaleTrials(this.stored.id, isDeadLocalWorker);
-    const limit = options.totalTrials ?? (options.trials === undefined ? undefined : liveTrialCount((await this.trials()).map((t) => t.state)) + options.trials);
+    await this.refresh();
+    const limit = options.totalTrials ?? (options.trials === undefined ? undefined : this.liveCount + options.trials);
     if (limit === undefined) throw new NascentError("optimize needs trials or totalTrials");
 
     const inFlight = new Map<number, Promise<void>>();
