@@ -5,6 +5,7 @@ import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
+import { registerInspect } from "./commands/inspect.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 
@@ -18,6 +19,7 @@ registerSearch(program);
 registerRead(program);
 registerAskTell(program);
 registerEvaluate(program);
+registerInspect(program);
 registerDashboard(program);
 registerBench(program);
 

@@ -28,3 +28,24 @@ export class SearchProgress {
     this.bar.stop();
   }
 }
+
+/** A second bar for in-process training: the current trial's steps and loss (silent when stderr is not a terminal). */
+export class TrainingProgress {
+  private bar: cliProgress.SingleBar | undefined;
+  private trial = -1;
+
+  update(trial: number, step: number, total: number, loss: number): void {
+    if (!process.stderr.isTTY) return;
+    if (trial !== this.trial) {
+      this.bar?.stop();
+      this.trial = trial;
+      this.bar = new cliProgress.SingleBar({ format: `trial ${trial} {bar} {value}/{total} steps | loss {loss}`, hideCursor: true, stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+      this.bar.start(total, 0, { loss: "-" });
+    }
+    this.bar?.update(step, { loss: loss.toFixed(4) });
+  }
+
+  stop(): void {
+    this.bar?.stop();
+  }
+}

@@ -33,7 +33,7 @@ export type Layer =
   | { kind: "channelShuffle"; groups: number }
   /** Channel concatenation of branches applied to the same input. */
   | { kind: "concat"; branches: Layer[] }
-  /** ViT patch embedding: non-overlapping patches -> tokens of `dim`, plus a learned position embedding. */
+  /** ViT patch embedding: non-overlapping patches (zero-padded at the bottom/right edge) -> tokens of `dim`, plus a learned position embedding. */
   | { kind: "patchEmbed"; patch: number; dim: number }
   /** Multi-head self-attention on [T, D], with output projection. */
   | { kind: "attention"; heads: number };
@@ -146,8 +146,7 @@ function leafOutput(layer: Layer, input: Shape, path: string): Shape {
       return input;
     case "patchEmbed": {
       const [h, w] = image(input, where);
-      if (h % layer.patch || w % layer.patch) throw new ShapeError(`${where}: ${h}x${w} input does not split into ${layer.patch}x${layer.patch} patches`);
-      return [(h / layer.patch) * (w / layer.patch), layer.dim];
+      return [Math.ceil(h / layer.patch) * Math.ceil(w / layer.patch), layer.dim];
     }
     case "attention":
       if (input.length !== 2) throw new ShapeError(`${where}: attention expects tokens [T, D], got [${input.join(", ")}]`);

@@ -40,6 +40,7 @@ export function windowTaps(x: Tensor, window: Window, fill = 0): Tensor[] {
   const [left, right] = paddedExtent(w, window.outWidth, window);
   let padded = top || bottom || left || right ? np.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
   if (fill !== 0 && (top || bottom || left || right)) padded = padded.add(paddingMask(h, w, top, bottom, left, right, fill));
+  if (padded !== x) padded = materialize(padded);
   const s = window.stride;
   const hp = h + top + bottom;
   const wp = w + left + right;
@@ -60,6 +61,15 @@ export function windowTaps(x: Tensor, window: Window, fill = 0): Tensor[] {
   }
   grid.dispose();
   return taps;
+}
+
+/**
+ * Forces jax-js's jit to write a tensor out instead of fusing it into its consumers: a padded view fused
+ * into k*k tap reads costs a bounds check per read, 2-3x slower than reading a stored padded copy. A sum
+ * over a new unit axis is a reduction, which the fuser always materialises.
+ */
+function materialize(x: Tensor): Tensor {
+  return x.reshape([...x.shape, 1]).sum(x.ndim);
 }
 
 function paddingMask(h: number, w: number, top: number, bottom: number, left: number, right: number, fill: number): Tensor {
@@ -188,13 +198,16 @@ export function selfAttention(x: Tensor, heads: number, wqkv: Tensor, bqkv: Tens
   return dense(attended.transpose([0, 2, 1, 3]).reshape([n, t, d]), wo, bo);
 }
 
-/** x [N, H, W, C] -> patch tokens [N, T, p*p*C], patches in raster order. */
+/** x [N, H, W, C] -> patch tokens [N, T, p*p*C], patches in raster order; the edge is zero-padded to whole patches. */
 export function patches(x: Tensor, patch: number): Tensor {
   const [n, h, w, c] = x.shape;
-  return x
-    .reshape([n, h / patch, patch, w / patch, patch, c])
+  const rows = Math.ceil(h / patch);
+  const cols = Math.ceil(w / patch);
+  const padded = rows * patch > h || cols * patch > w ? engine().numpy.pad(x, [[0, 0], [0, rows * patch - h], [0, cols * patch - w], [0, 0]]) : x;
+  return padded
+    .reshape([n, rows, patch, cols, patch, c])
     .transpose([0, 1, 3, 2, 4, 5])
-    .reshape([n, (h / patch) * (w / patch), patch * patch * c]);
+    .reshape([n, rows * cols, patch * patch * c]);
 }
 
 export function channelShuffle(x: Tensor, groups: number): Tensor {

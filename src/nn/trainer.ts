@@ -106,6 +106,11 @@ function batchOf(data: ImageDataset, order: ArrayLike<number> | null, from: numb
   return { x, labels };
 }
 
+/** Frees a training result's weights (wasm memory is not garbage-collected). */
+export function releaseWeights(result: { params: TensorMap; state: TensorMap }): void {
+  engine().tree.dispose([result.params, result.state]);
+}
+
 /** Accuracy of the network on a dataset (BatchNorm in eval mode). Batches are padded to one size so one graph is compiled. */
 export async function accuracy(predict: EvalFunction, params: TensorMap, state: TensorMap, data: ImageDataset, batchSize: number): Promise<number> {
   const { numpy: np, tree } = engine();
@@ -128,7 +133,7 @@ export async function trainNetwork(network: Layer, data: DataSplits, options: Tr
   await loadEngine();
   const { numpy: np, random, tree } = engine();
   const batchSize = Math.min(options.batchSize ?? 128, data.train.count);
-  const evalBatch = options.evalBatchSize ?? 500;
+  const evalBatch = options.evalBatchSize ?? 250;
   const stepsPerEpoch = Math.floor(data.train.count / batchSize);
   if (stepsPerEpoch < 1) throw new Error(`training set of ${data.train.count} images is smaller than one batch of ${batchSize}`);
   const totalSteps = stepsPerEpoch * options.epochs;

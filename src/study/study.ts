@@ -413,7 +413,8 @@ export class Study<C> {
       outcome = pruneRequested ? { state: "pruned", values: null } : this.outcomeOf(metrics);
     } catch (error) {
       const message = options.signal?.aborted ? "interrupted before it finished" : error instanceof Error ? error.message : String(error);
-      outcome = pruneRequested ? { state: "pruned" } : { state: "failed", error: message.split("\n")[0] };
+      // Keep the whole message: a trial command's failure carries the tail of its stderr.
+      outcome = pruneRequested ? { state: "pruned" } : { state: "failed", error: message.slice(0, 4000) };
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
     }

@@ -75,3 +75,32 @@ export function syntheticSplits(options: { train: number; validation: number; te
     test: subset(all, range(options.train + options.validation, options.test), "synthetic/test"),
   };
 }
+
+/** Bilinear resize of every image to side x side (align-corners off, as torch's interpolate). */
+export function resizeDataset(dataset: ImageDataset, height: number, width: number): ImageDataset {
+  const [h, w, c] = dataset.shape;
+  if (h === height && w === width) return dataset;
+  const images = new Float32Array(dataset.count * height * width * c);
+  const source = (out: number, inSize: number, outSize: number) => Math.min(inSize - 1, Math.max(0, ((out + 0.5) * inSize) / outSize - 0.5));
+  for (let i = 0; i < dataset.count; i++) {
+    const from = i * h * w * c;
+    const to = i * height * width * c;
+    for (let y = 0; y < height; y++) {
+      const sy = source(y, h, height);
+      const y0 = Math.floor(sy);
+      const y1 = Math.min(h - 1, y0 + 1);
+      const fy = sy - y0;
+      for (let x = 0; x < width; x++) {
+        const sx = source(x, w, width);
+        const x0 = Math.floor(sx);
+        const x1 = Math.min(w - 1, x0 + 1);
+        const fx = sx - x0;
+        for (let ch = 0; ch < c; ch++) {
+          const at = (yy: number, xx: number) => dataset.images[from + (yy * w + xx) * c + ch];
+          images[to + (y * width + x) * c + ch] = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x1)) + fy * ((1 - fx) * at(y1, x0) + fx * at(y1, x1));
+        }
+      }
+    }
+  }
+  return { ...dataset, shape: [height, width, c], images };
+}

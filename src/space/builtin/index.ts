@@ -2,12 +2,15 @@ import { readFileSync } from "node:fs";
 import { NascentError } from "../../util/errors.js";
 import { spaceFromJson } from "../from-json.js";
 import type { Space } from "../space.js";
+import { mobilenetSpace, vitSpace } from "./macro.js";
 import { nb201Space } from "./nb201.js";
 import { nb301Space } from "./nb301.js";
 
 export const BUILTIN_SPACES: Record<string, Space<unknown>> = {
   nb201: nb201Space as Space<unknown>,
   nb301: nb301Space as Space<unknown>,
+  mobilenet: mobilenetSpace as Space<unknown>,
+  vit: vitSpace as Space<unknown>,
 };
 
 /** A built-in space by name, or a space read from a JSON file (the form `space.toJson()` writes). */
