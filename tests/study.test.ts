@@ -205,7 +205,7 @@ describe("studies", () => {
       metrics: cifar10.metrics,
       checkSpace: () => undefined,
       async evaluate(config: unknown, context: EvaluationContext) {
-        if (context.trialNumber % 3 === 0) throw new Error("CUDA out of memory\nstack...");
+        if (context.trialNumber % 3 === 0) throw new Error("CUDA out of memory\nwhile allocating 2.00 GiB");
         return cifar10.lookup(config as Nb201Config);
       },
     };
@@ -213,6 +213,20 @@ describe("studies", () => {
     await study.optimize(flaky, { totalTrials: 10 });
     const trials = await study.trials();
     assert.equal(trials.filter((t) => t.state === "complete").length, 10, "failed trials are retried until the budget holds");
-    assert.deepEqual([...new Set(trials.filter((t) => t.state === "failed").map((t) => t.error))], ["CUDA out of memory"]);
+    assert.deepEqual([...new Set(trials.filter((t) => t.state === "failed").map((t) => t.error))], ["CUDA out of memory\nwhile allocating 2.00 GiB"], "the whole message is kept");
+  });
+
+  it("stop with the last error when every trial fails, instead of retrying forever", async () => {
+    const broken: Evaluator = {
+      name: "broken",
+      metrics: cifar10.metrics,
+      checkSpace: () => undefined,
+      async evaluate() {
+        throw new Error("dataset not found");
+      },
+    };
+    const study = await Study.open({ storage: new MemoryStorage(), name: "b", space: nb201Space, objectives: accuracy });
+    await assert.rejects(study.optimize(broken, { totalTrials: 10, maxConsecutiveFailures: 4 }), /stopped after 4 trials in a row failed; the last \(trial 3\) failed with: dataset not found/);
+    assert.equal((await study.trials()).length, 4);
   });
 });

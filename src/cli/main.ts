@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { NascentError } from "../util/errors.js";
+import { NascentError, TrialsKeepFailing } from "../util/errors.js";
 import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
@@ -28,6 +28,9 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
+  } else if (error instanceof TrialsKeepFailing) {
+    process.stderr.write(`nascent: error: ${error.message.trimEnd()}\n`);
+    process.exitCode = 1;
   } else if (error instanceof NascentError) {
     process.stderr.write(`nascent: error: ${error.message.split("\n")[0]}\n`);
     process.exitCode = 2;

@@ -102,6 +102,8 @@ class ForwardRun {
         return pool2d(x, layer.op, layer.kernel, layer.stride, layer.padding);
       case "globalPool":
         return x.mean(x.ndim === 4 ? [1, 2] : [1]);
+      case "flatten":
+        return x.reshape([x.shape[0], -1]);
       case "dropout": {
         if (!this.mode.training || layer.rate === 0) return x;
         if (!this.key) throw new Error("dropout in training needs a PRNG key");

@@ -19,6 +19,8 @@ export type Layer =
   | { kind: "pool"; op: "max" | "avg"; kernel: number; stride: number; padding: number }
   /** Global average pooling: [H, W, C] -> [C]; on tokens, the mean over tokens: [T, D] -> [D]. */
   | { kind: "globalPool" }
+  /** [H, W, C] -> [H * W * C], keeping where features are (a classifier head for small images). */
+  | { kind: "flatten" }
   | { kind: "dropout"; rate: number }
   | { kind: "sequential"; layers: Layer[] }
   /** body(x) + shortcut(x), the shortcut being the identity when absent. */
@@ -138,6 +140,8 @@ function leafOutput(layer: Layer, input: Shape, path: string): Shape {
       return [input.at(-1) as number];
     case "dense":
       return [...input.slice(0, -1), layer.out];
+    case "flatten":
+      return [size(input)];
     case "squeezeExcite":
       image(input, where);
       return input;

@@ -162,10 +162,11 @@ export const BATCH_NORM_MOMENTUM = 0.1;
 export function batchNormTrain(x: Tensor, gamma: Tensor, beta: Tensor): { y: Tensor; mean: Tensor; variance: Tensor } {
   const np = engine().numpy;
   const axes = x.shape.slice(0, -1).map((_, i) => i);
+  // Var = E[x²] − E[x]²: two reductions that read x directly, so no centred copy of x is written out.
   const mean = x.ref.mean(axes);
-  const centered = x.sub(mean.ref);
-  const variance = np.square(centered.ref).mean(axes);
-  const y = centered.mul(np.reciprocal(np.sqrt(variance.ref.add(BATCH_NORM_EPSILON))).mul(gamma)).add(beta);
+  const variance = np.maximum(np.square(x.ref).mean(axes).sub(np.square(mean.ref)), 0);
+  const scale = np.reciprocal(np.sqrt(variance.ref.add(BATCH_NORM_EPSILON))).mul(gamma);
+  const y = x.mul(scale.ref).add(beta.sub(mean.ref.mul(scale)));
   return { y, mean, variance };
 }
 

@@ -6,7 +6,7 @@ import { StudyExistsError } from "../storage/storage.js";
 import { randomSearch } from "../strategy/random.js";
 import { STRATEGY_NAMES, resolveStrategy } from "../strategy/registry.js";
 import { SearchExhausted, type Proposal, type Strategy, type TrialView } from "../strategy/strategy.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError, TrialsKeepFailing } from "../util/errors.js";
 import { canonicalJson, type Json } from "../util/json.js";
 import { Rng } from "../util/rng.js";
 import { bestTrial, constraintViolations, isFeasible, paretoFront, signed } from "./objectives.js";
@@ -62,7 +62,14 @@ export interface OptimizeOptions {
   timeout?: number;
   signal?: AbortSignal;
   onTrialFinished?: (trial: TrialRecord) => void;
+  /**
+   * Stop with an error after this many trials in a row failed (default 10): failed trials do not count
+   * toward the budget, so an evaluator that always fails would otherwise run forever.
+   */
+  maxConsecutiveFailures?: number;
 }
+
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;
 
 export const DEFAULT_LEASE_MS = 60_000;
 /** A trial handed out by `ask` without a heartbeat keeps its lease this long. */
@@ -357,6 +364,10 @@ export class Study<C> {
       askQueue = asked.catch(() => undefined);
       return asked;
     };
+    const maxFailures = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    if (!Number.isInteger(maxFailures) || maxFailures < 1) throw new NascentError(`maxConsecutiveFailures must be a positive integer, got ${maxFailures}`);
+    let consecutiveFailures = 0;
+    let failing: TrialsKeepFailing | null = null;
     let stopped = false;
     // Renew our leases, and fail the trials of workers that died meanwhile, so none stays running.
     const heartbeat = setInterval(() => {
@@ -381,9 +392,14 @@ export class Study<C> {
           return;
         }
         const done = this.runTrial(asked, evaluator, options);
-        inFlight.set(asked.number, done);
-        await done;
+        inFlight.set(asked.number, done.then(() => undefined));
+        const finished = await done;
         inFlight.delete(asked.number);
+        if (finished.state !== "failed") consecutiveFailures = 0;
+        else if (++consecutiveFailures >= maxFailures && !options.signal?.aborted) {
+          stopped = true;
+          failing ??= new TrialsKeepFailing(`stopped after ${consecutiveFailures} trials in a row failed; the last (trial ${asked.number}) failed with: ${finished.error ?? "no message"}`);
+        }
       }
     };
     try {
@@ -391,9 +407,10 @@ export class Study<C> {
     } finally {
       clearInterval(heartbeat);
     }
+    if (failing) throw failing;
   }
 
-  private async runTrial(asked: AskedTrial<C>, evaluator: Evaluator, options: OptimizeOptions): Promise<void> {
+  private async runTrial(asked: AskedTrial<C>, evaluator: Evaluator, options: OptimizeOptions): Promise<TrialOutcome> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal?.addEventListener("abort", onAbort);
@@ -422,6 +439,7 @@ export class Study<C> {
     await this.storage.finishTrial(this.stored.id, asked.number, outcome);
     const record = await this.trial(asked.number);
     if (record && options.onTrialFinished) options.onTrialFinished(record);
+    return outcome;
   }
 }
 

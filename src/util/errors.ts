@@ -13,3 +13,8 @@ export class ConfigError extends NascentError {
     super(path ? `${path}: ${problem}` : problem);
   }
 }
+
+/** A run stopped because its trials keep failing; the message carries the last failure in full. */
+export class TrialsKeepFailing extends NascentError {
+  override name = "TrialsKeepFailing";
+}

@@ -7,7 +7,7 @@ import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
 import { STRATEGY_NAMES, resolveStrategy } from "../../strategy/registry.js";
 import { parseConstraint, parseObjective } from "../../study/objectives.js";
-import { Study } from "../../study/study.js";
+import { DEFAULT_MAX_CONSECUTIVE_FAILURES, Study } from "../../study/study.js";
 import { DEFAULT_PRUNER, PRUNER_NAMES, resolvePruner } from "../../study/pruner-registry.js";
 import { NascentError } from "../../util/errors.js";
 import { collect, integer, numericOptions, positiveInt, positiveNumber } from "../arguments.js";
@@ -25,6 +25,7 @@ interface SearchOptions {
   learningRate?: number;
   optimizer?: "sgd" | "adam";
   trialTimeout?: number;
+  maxFailures: number;
   maxStep?: number;
   strategy: string;
   trials: number;
@@ -54,6 +55,7 @@ export function registerSearch(program: Command): void {
     .option("--batch-size <n>", "with --evaluator: mini-batch size", positiveInt)
     .option("--learning-rate <x>", "with --evaluator: peak learning rate", positiveNumber)
     .option("--optimizer <sgd|adam>", "with --evaluator: optimizer (default sgd with Nesterov momentum)", optimizerName)
+    .option("--max-failures <n>", "stop with an error after this many trials in a row failed", positiveInt, DEFAULT_MAX_CONSECUTIVE_FAILURES)
     .option("--trial-timeout <seconds>", "with --command: kill and fail a trial after this long", positiveNumber)
     .option("--max-step <n>", "with --command: the last step programs report (for asha/hyperband)", positiveInt)
     .option("--strategy <name>", `${STRATEGY_NAMES.join(", ")}`, "random")
@@ -114,6 +116,7 @@ export function registerSearch(program: Command): void {
             timeout: options.timeout,
             signal: controller.signal,
             onTrialFinished: (trial) => progress.update(trial),
+            maxConsecutiveFailures: options.maxFailures,
           });
         } finally {
           progress.stop();

@@ -17,7 +17,7 @@ const FILES = {
 const MEAN = 0.286;
 const STD = 0.353;
 /** Validation images held out of the 60,000 training images (always the same ones). */
-export const VALIDATION_SIZE = 10_000;
+export const VALIDATION_SIZE = 5_000;
 
 export function fashionMnistDir(): string {
   return process.env.NASCENT_FASHION_MNIST_DIR ?? FASHION_MNIST_DIR;
@@ -47,7 +47,7 @@ function loadPart(dir: string, imagesFile: string, labelsFile: string, name: str
 }
 
 /**
- * Fashion-MNIST (Xiao et al. 2017) from the IDX files: 50,000 training, 10,000 validation (a fixed random
+ * Fashion-MNIST (Xiao et al. 2017) from the IDX files: 55,000 training, 5,000 validation (a fixed random
  * hold-out of the official training set) and the official 10,000 test images. `trainLimit` keeps the
  * first N of the (fixed-order shuffled) training images.
  */

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+import { tempDir } from "./support.js";
+
+const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+const EXAMPLES = fileURLToPath(new URL("../../examples/protocol/", import.meta.url));
+
+function nascent(...args: string[]) {
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - started) / 1000 };
+}
+
+interface TrialJson {
+  number: number;
+  state: string;
+  value: number | null;
+  config: Record<string, unknown>;
+  error?: string;
+  metrics?: Record<string, number>;
+}
+
+function trials(storage: string, study: string): TrialJson[] {
+  const result = nascent("trials", "--storage", storage, "--study", study, "--json");
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout.trim().split("\n").at(-1) as string) as TrialJson[];
+}
+
+const SPACE = { type: "object", fields: { quality: { type: "float", min: 0, max: 1 }, mode: { type: "choice", values: ["ok", "crash", "hang"] } } };
+
+/** A trial program in Node: reports quality * step for steps 1..4, or crashes, or hangs, as the config says. */
+const PROGRAM = `
+const config = JSON.parse(process.env.NASCENT_CONFIG);
+const trial = Number(process.env.NASCENT_TRIAL);
+if (config.mode === "crash") { console.error("loading data...\\nRuntimeError: CUDA out of memory (trial " + trial + ")"); process.exit(3); }
+if (config.mode === "hang") setInterval(() => {}, 1000);
+else (async () => {
+  for (let step = 1; step <= 4; step++) {
+    console.log("epoch " + step + " done");
+    console.log(JSON.stringify({ nascent: "report", step, value: config.quality * step }));
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  console.log(JSON.stringify({ nascent: "result", value: config.quality * 4, metrics: { params: 1000 + trial } }));
+})();
+`;
+
+describe("trial protocol: any program trains a candidate", () => {
+  const dir = tempDir();
+  const space = join(dir, "space.json");
+  const program = join(dir, "train.cjs");
+  writeFileSync(space, JSON.stringify(SPACE));
+  writeFileSync(program, PROGRAM);
+  const storage = `sqlite:${join(dir, "studies.db")}`;
+
+  it("hands each trial its config, reads reports and results, records crashes with the stderr tail and kills hung trials", () => {
+    const result = nascent("search", "--space", space, "--command", `"${process.execPath}" "${program}"`, "--trials", "6", "--seed", "3", "--storage", storage, "--study", "mixed", "--pruner", "median", "--trial-timeout", "2", "--max-failures", "50", "--json");
+    assert.equal(result.code, 0, result.stderr);
+    const all = trials(storage, "mixed");
+    const byMode = (mode: string) => all.filter((t) => t.config.mode === mode);
+    assert.ok(byMode("ok").length > 0 && byMode("crash").length > 0 && byMode("hang").length > 0, "the seed should draw every mode");
+    for (const t of byMode("crash")) {
+      assert.equal(t.state, "failed");
+      assert.match(t.error ?? "", /exited with code 3/);
+      assert.match(t.error ?? "", /CUDA out of memory \(trial \d+\)/, "the stderr tail is kept");
+    }
+    for (const t of byMode("hang").filter((h) => h.state === "failed")) assert.match(t.error ?? "", /--trial-timeout 2 s/);
+    for (const t of byMode("ok").filter((o) => o.state === "complete")) {
+      assert.ok(Math.abs((t.value as number) - 4 * (t.config.quality as number)) < 1e-9);
+      assert.equal(t.metrics?.params, 1000 + t.number);
+    }
+  });
+
+  it("terminates trials the median pruner stops, before they finish", () => {
+    const slow = join(dir, "slow.cjs");
+    writeFileSync(
+      slow,
+      `const q = JSON.parse(process.env.NASCENT_CONFIG).quality;
+(async () => { for (let step = 1; step <= 20; step++) { console.log(JSON.stringify({ nascent: "report", step, value: q })); await new Promise((r) => setTimeout(r, step === 1 ? 10 : 200)); }
+console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
+    );
+    const okSpace = join(dir, "ok-space.json");
+    writeFileSync(okSpace, JSON.stringify({ type: "object", fields: { quality: { type: "float", min: 0, max: 1 } } }));
+    const result = nascent("search", "--space", okSpace, "--command", `"${process.execPath}" "${slow}"`, "--trials", "10", "--seed", "1", "--storage", storage, "--study", "pruned", "--pruner", "median", "--json");
+    assert.equal(result.code, 0, result.stderr);
+    const all = trials(storage, "pruned");
+    const pruned = all.filter((t) => t.state === "pruned");
+    assert.ok(pruned.length >= 1, `expected pruned trials, got ${all.map((t) => t.state).join(", ")}`);
+    // 10 trials of 4 s each would take 40 s; pruned ones stop after their first report.
+    assert.ok(result.seconds < 10 + 4 * (10 - pruned.length), `took ${result.seconds} s`);
+  });
+
+  it("names the problem when a program's output breaks the protocol, and stops when every trial fails", () => {
+    const silent = join(dir, "silent.cjs");
+    writeFileSync(silent, `console.log("training..."); console.log('{"nascent": "report", "step": "one", "value": 1}');`);
+    const result = nascent("search", "--space", space, "--command", `"${process.execPath}" "${silent}"`, "--trials", "5", "--max-failures", "3", "--storage", storage, "--study", "silent", "--json");
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /stopped after 3 trials in a row failed; the last \(trial 2\) failed with: .*bad report line/);
+    const all = trials(storage, "silent");
+    assert.deepEqual(all.map((t) => t.state), ["failed", "failed", "failed"]);
+    for (const t of all) assert.match(t.error ?? "", /bad report line/);
+  });
+
+  it("refuses --command together with --benchmark", () => {
+    const result = nascent("search", "--space", space, "--command", "true", "--benchmark", "nb201:cifar10");
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /give only one of --benchmark, --command/);
+  });
+
+  const torchReady = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0 && existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+  it("runs the PyTorch example through the protocol, and the median pruner stops some of its trials", { skip: torchReady ? false : "needs Debian's python3-torch and dataset-fashion-mnist" }, () => {
+    const result = spawnSync(
+      process.execPath,
+      [CLI, "search", "--space", join(EXAMPLES, "cnn-space.json"), "--command", `/usr/bin/python3 ${join(EXAMPLES, "train_torch.py")}`, "--trials", "8", "--seed", "2", "--pruner", "median", "--storage", storage, "--study", "torch", "--json"],
+      { encoding: "utf8", env: { ...process.env, EPOCHS: "3", TRAIN_LIMIT: "1500" }, timeout: 600_000 },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const all = trials(storage, "torch");
+    assert.ok(all.some((t) => t.state === "pruned"), `states: ${all.map((t) => t.state).join(", ")}`);
+    assert.ok(all.filter((t) => t.state === "complete").some((t) => (t.value as number) > 0.6), "some trial learns Fashion-MNIST");
+  });
+});
