@@ -46,3 +46,17 @@ export { openStorage, DEFAULT_STORAGE } from "./storage/open.js";
 
 export { Rng } from "./util/rng.js";
 export { NascentError, ConfigError } from "./util/errors.js";
+export { TrialsKeepFailing } from "./util/errors.js";
+
+export { TrainEvaluator, TRAIN_DATASETS, type TrainEvaluatorOptions } from "./evaluate/train.js";
+export { CommandEvaluator, type CommandEvaluatorOptions } from "./evaluate/command.js";
+export { mobilenetSpace, vitSpace, type MobilenetConfig, type VitConfig } from "./space/builtin/macro.js";
+export type { Layer, Shape } from "./nn/layers.js";
+export { countCost, describeParams } from "./nn/layers.js";
+export * as blocks from "./nn/blocks.js";
+export { buildNetwork, NETWORK_BUILDERS, type BuiltNetwork } from "./nn/builders/index.js";
+export { trainNetwork, releaseWeights, type TrainOptions, type TrainResult } from "./nn/trainer.js";
+export { saveCheckpoint, loadCheckpoint, type Checkpoint } from "./nn/checkpoint.js";
+export { loadFashionMnist } from "./nn/data/fashion-mnist.js";
+export { syntheticSplits, type ImageDataset, type DataSplits } from "./nn/data/dataset.js";
+export { loadEngine } from "./nn/engine/index.js";

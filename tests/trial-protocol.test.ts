@@ -110,6 +110,20 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
     assert.match(result.stderr, /give only one of --benchmark, --command/);
   });
 
+  const dataReady = existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+  it("runs the Node example through the protocol", { skip: dataReady ? false : "needs Debian's dataset-fashion-mnist" }, () => {
+    const result = spawnSync(
+      process.execPath,
+      [CLI, "search", "--space", join(EXAMPLES, "mlp-space.json"), "--command", `"${process.execPath}" ${join(EXAMPLES, "train.mjs")}`, "--trials", "3", "--seed", "1", "--storage", storage, "--study", "node-example", "--json"],
+      { encoding: "utf8", env: { ...process.env, EPOCHS: "2", TRAIN_LIMIT: "1000" }, timeout: 120_000 },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const all = trials(storage, "node-example");
+    assert.equal(all.filter((t) => t.state === "complete").length, 3);
+    assert.ok(all.every((t) => (t.metrics?.params ?? 0) > 0), "the program's extra metrics are recorded");
+    assert.ok(all.some((t) => (t.value as number) > 0.5), "some trial learns Fashion-MNIST");
+  });
+
   const torchReady = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0 && existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
   it("runs the PyTorch example through the protocol, and the median pruner stops some of its trials", { skip: torchReady ? false : "needs Debian's python3-torch and dataset-fashion-mnist" }, () => {
     const result = spawnSync(

@@ -1,22 +1,15 @@
-import { buildNetwork, networkBuilderFor } from "../nn/builders/index.js";
-import { type DataSplits, resizeDataset, syntheticSplits } from "../nn/data/dataset.js";
-import { loadFashionMnist } from "../nn/data/fashion-mnist.js";
-import { countCost } from "../nn/layers.js";
-import { releaseWeights, trainNetwork, type OptimizerName } from "../nn/trainer.js";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { requireFashionMnist } from "../nn/data/fashion-mnist.js";
+import { networkBuilderFor } from "../nn/builders/index.js";
 import type { Space } from "../space/space.js";
 import { NascentError } from "../util/errors.js";
-import { Rng } from "../util/rng.js";
 import type { EvaluationContext, Evaluator, MetricInfo, Metrics } from "./evaluator.js";
+import { TRAIN_DATASETS, type EpochVerdict, type TrainDataset, type TrainJob, type TrainMessage, type TrainSettings } from "./train-job.js";
 
-export const TRAIN_DATASETS = ["fashion-mnist", "synthetic"] as const;
+export { TRAIN_DATASETS };
 
-export interface TrainEvaluatorOptions {
-  epochs: number;
-  /** Training images used (the first N of a fixed shuffle of the training split). */
-  trainLimit?: number;
-  batchSize?: number;
-  learningRate?: number;
-  optimizer?: OptimizerName;
+export interface TrainEvaluatorOptions extends TrainSettings {
   /** Called with each trial's progress (for progress bars). */
   onProgress?: (trial: number, step: number, totalSteps: number, loss: number) => void;
 }
@@ -29,23 +22,25 @@ const METRICS: MetricInfo[] = [
   { name: "train_seconds", direction: "minimize", description: "wall-clock training time" },
 ];
 
+const TRAIN_PROCESS = fileURLToPath(new URL("./train-process.js", import.meta.url));
+
 /**
- * Real training as an evaluator: each config is built into a network (nb201, mobilenet, vit), trained on
- * the dataset in-process on jax-js, with validation accuracy reported after every epoch so pruners work.
+ * Real training as an evaluator: each config is built into a network (nb201, mobilenet, vit) and trained
+ * on the dataset on jax-js, in a process of its own (see train-process.ts), with validation accuracy
+ * reported after every epoch so pruners work.
  */
 export class TrainEvaluator implements Evaluator {
   readonly metrics = METRICS;
   readonly maxStep: number;
   private builderName = "";
-  private splits: DataSplits | undefined;
-  private readonly resized = new Map<number, DataSplits>();
 
   constructor(
-    readonly dataset: (typeof TRAIN_DATASETS)[number],
+    readonly dataset: TrainDataset,
     readonly options: TrainEvaluatorOptions,
   ) {
     if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new NascentError(`--epochs must be a positive integer, got ${options.epochs}`);
     this.maxStep = options.epochs;
+    if (dataset === "fashion-mnist") requireFashionMnist();
   }
 
   get name(): string {
@@ -61,51 +56,35 @@ export class TrainEvaluator implements Evaluator {
     this.builderName = networkBuilderFor(space).name;
   }
 
-  private data(): DataSplits {
-    this.splits ??=
-      this.dataset === "fashion-mnist"
-        ? loadFashionMnist({ trainLimit: this.options.trainLimit })
-        : syntheticSplits({ train: this.options.trainLimit ?? 2048, validation: 512, test: 512, shape: [16, 16, 1], classes: 4, noise: 1.2, rng: Rng.derive("synthetic data") });
-    return this.splits;
-  }
-
-  private dataAt(side: number): DataSplits {
-    const data = this.data();
-    if (side === data.train.shape[0]) return data;
-    let resized = this.resized.get(side);
-    if (!resized) {
-      resized = { train: resizeDataset(data.train, side, side), validation: resizeDataset(data.validation, side, side), test: resizeDataset(data.test, side, side) };
-      this.resized.set(side, resized);
-    }
-    return resized;
-  }
-
-  async evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
+  evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
     if (!this.builderName) throw new NascentError("TrainEvaluator: call checkSpace(space) first");
-    const native = this.data().train;
-    const { network, input } = buildNetwork(this.builderName, config, { shape: native.shape, classes: native.classes });
-    const cost = countCost(network, input);
-    const result = await trainNetwork(network, this.dataAt(input[0]), {
-      epochs: this.options.epochs,
-      batchSize: this.options.batchSize,
-      learningRate: this.options.learningRate,
-      optimizer: this.options.optimizer,
-      rng: context.rng.fork("training"),
-      signal: context.signal,
-      onStep: (step, total, loss) => this.options.onProgress?.(context.trialNumber, step, total, loss),
-      onEpoch: async (epoch, accuracy) => {
-        await context.report(epoch, accuracy);
-        return context.shouldPrune();
-      },
+    const { onProgress, ...options } = this.options;
+    const job: TrainJob = { ...options, builder: this.builderName, config, dataset: this.dataset, trialNumber: context.trialNumber, seed: context.rng.fork("training").int(0, 2 ** 31 - 1) };
+    return new Promise<Metrics>((resolve, reject) => {
+      const child = fork(TRAIN_PROCESS, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        context.signal.removeEventListener("abort", onAbort);
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        outcome();
+      };
+      const onAbort = () => settle(() => reject(new Error("training interrupted")));
+      context.signal.addEventListener("abort", onAbort);
+      child.on("message", (message: TrainMessage) => {
+        if (message.kind === "step") onProgress?.(context.trialNumber, message.step, message.total, message.loss);
+        else if (message.kind === "epoch") {
+          void context
+            .report(message.epoch, message.accuracy)
+            .then(() => child.connected && child.send({ kind: "verdict", prune: context.shouldPrune() } satisfies EpochVerdict))
+            .catch((error: unknown) => settle(() => reject(error)));
+        } else if (message.kind === "done") settle(() => resolve(message.metrics));
+        else settle(() => reject(new NascentError(message.message)));
+      });
+      child.on("error", (error) => settle(() => reject(error)));
+      child.on("exit", (code, signal) => settle(() => reject(new Error(`the training process ended (${signal ?? `code ${code}`}) before reporting a result`))));
+      child.send(job);
     });
-    releaseWeights(result);
-    const metrics: Metrics = {
-      accuracy: result.validationAccuracy,
-      params: cost.params,
-      flops: cost.macs,
-      train_seconds: result.seconds,
-    };
-    if (result.testAccuracy !== undefined) metrics.test_accuracy = result.testAccuracy;
-    return metrics;
   }
 }

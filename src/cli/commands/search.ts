@@ -21,6 +21,7 @@ interface SearchOptions {
   command?: string;
   epochs?: number;
   trainLimit?: number;
+  checkpoints?: string;
   batchSize?: number;
   learningRate?: number;
   optimizer?: "sgd" | "adam";
@@ -55,6 +56,7 @@ export function registerSearch(program: Command): void {
     .option("--batch-size <n>", "with --evaluator: mini-batch size", positiveInt)
     .option("--learning-rate <x>", "with --evaluator: peak learning rate", positiveNumber)
     .option("--optimizer <sgd|adam>", "with --evaluator: optimizer (default sgd with Nesterov momentum)", optimizerName)
+    .option("--checkpoints <dir>", "with --evaluator: save each trained model as DIR/trial-N.safetensors")
     .option("--max-failures <n>", "stop with an error after this many trials in a row failed", positiveInt, DEFAULT_MAX_CONSECUTIVE_FAILURES)
     .option("--trial-timeout <seconds>", "with --command: kill and fail a trial after this long", positiveNumber)
     .option("--max-step <n>", "with --command: the last step programs report (for asha/hyperband)", positiveInt)
@@ -165,6 +167,7 @@ async function resolveEvaluator(options: SearchOptions, progress: TrainingProgre
     batchSize: options.batchSize,
     learningRate: options.learningRate,
     optimizer: options.optimizer,
+    checkpointDir: options.checkpoints,
     onProgress: (trial, step, total, loss) => progress.update(trial, step, total, loss),
   });
 }

@@ -23,6 +23,16 @@ export function fashionMnistDir(): string {
   return process.env.NASCENT_FASHION_MNIST_DIR ?? FASHION_MNIST_DIR;
 }
 
+/** The directory holding the four IDX files; if any is missing, an error naming the apt package. */
+export function requireFashionMnist(): string {
+  const dir = fashionMnistDir();
+  const missing = Object.values(FILES).filter((file) => !existsSync(join(dir, file)));
+  if (missing.length) {
+    throw new NascentError(`Fashion-MNIST not found in ${dir} (missing ${missing.join(", ")}); install it with: sudo apt-get install dataset-fashion-mnist (or set NASCENT_FASHION_MNIST_DIR)`);
+  }
+  return dir;
+}
+
 function readIdx(path: string): { dims: number[]; data: Uint8Array } {
   let bytes: Buffer = readFileSync(path);
   if (path.endsWith(".gz")) bytes = gunzipSync(bytes);
@@ -52,11 +62,7 @@ function loadPart(dir: string, imagesFile: string, labelsFile: string, name: str
  * first N of the (fixed-order shuffled) training images.
  */
 export function loadFashionMnist(options: { trainLimit?: number } = {}): DataSplits {
-  const dir = fashionMnistDir();
-  const missing = Object.values(FILES).filter((file) => !existsSync(join(dir, file)));
-  if (missing.length) {
-    throw new NascentError(`Fashion-MNIST not found in ${dir} (missing ${missing.join(", ")}); install it with: sudo apt-get install dataset-fashion-mnist (or set NASCENT_FASHION_MNIST_DIR)`);
-  }
+  const dir = requireFashionMnist();
   const full = loadPart(dir, FILES.trainImages, FILES.trainLabels, "fashion-mnist/train");
   const order = shuffledIndices(full.count, Rng.derive("fashion-mnist", "split"));
   const trainCount = full.count - VALIDATION_SIZE;

@@ -1,0 +1,201 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { before, describe, it } from "node:test";
+import { convBnAct, seq } from "../src/nn/blocks.js";
+import { buildNetwork } from "../src/nn/builders/index.js";
+import { loadCheckpoint, saveCheckpoint } from "../src/nn/checkpoint.js";
+import { syntheticSplits } from "../src/nn/data/dataset.js";
+import { FASHION_MNIST_DIR, loadFashionMnist, VALIDATION_SIZE } from "../src/nn/data/fashion-mnist.js";
+import { engine, loadEngine } from "../src/nn/engine/index.js";
+import { forward } from "../src/nn/forward.js";
+import { initNetwork } from "../src/nn/init.js";
+import { countCost, type Layer } from "../src/nn/layers.js";
+import { releaseWeights, trainNetwork } from "../src/nn/trainer.js";
+import { mobilenetSpace, vitSpace } from "../src/space/builtin/macro.js";
+import { NascentError } from "../src/util/errors.js";
+import { Rng } from "../src/util/rng.js";
+import { tempDir } from "./support.js";
+
+const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+
+before(async () => {
+  await loadEngine();
+});
+
+const small: Layer = seq(convBnAct(8, 3, "relu"), convBnAct(16, 3, "relu", { stride: 2 }), { kind: "globalPool" }, { kind: "dense", out: 4 });
+const data = syntheticSplits({ train: 512, validation: 256, test: 256, shape: [8, 8, 1], classes: 4, noise: 0.7, rng: Rng.derive("training test data") });
+
+describe("training", () => {
+  it("learns a synthetic task, reports every epoch, and replays exactly from its seed", async () => {
+    const run = async () => {
+      const epochs: number[] = [];
+      const result = await trainNetwork(small, data, { epochs: 4, batchSize: 32, learningRate: 0.1, rng: Rng.derive("train", "seed 1"), onEpoch: (_, accuracy) => { epochs.push(accuracy); return false; } });
+      releaseWeights(result);
+      return { result, epochs };
+    };
+    const first = await run();
+    assert.equal(first.epochs.length, 4);
+    assert.ok(first.epochs[3] > first.epochs[0], "accuracy rises");
+    assert.ok(first.result.validationAccuracy > 0.9, `validation accuracy ${first.result.validationAccuracy}`);
+    assert.ok((first.result.testAccuracy ?? 0) > 0.9, `test accuracy ${first.result.testAccuracy}`);
+    const second = await run();
+    assert.deepEqual(second.epochs, first.epochs);
+    assert.equal(second.result.finalLoss, first.result.finalLoss);
+  });
+
+  it("stops when onEpoch says so (pruned), without a test accuracy", async () => {
+    const result = await trainNetwork(small, data, { epochs: 5, batchSize: 64, rng: Rng.derive("pruned"), onEpoch: (epoch) => epoch === 2 });
+    releaseWeights(result);
+    assert.equal(result.epochs, 2);
+    assert.equal(result.stopped, true);
+    assert.equal(result.testAccuracy, undefined);
+  });
+
+  it("trains with Adam too", async () => {
+    const result = await trainNetwork(small, data, { epochs: 4, batchSize: 32, optimizer: "adam", learningRate: 0.01, rng: Rng.derive("adam") });
+    releaseWeights(result);
+    assert.ok(result.validationAccuracy > 0.9, `validation accuracy ${result.validationAccuracy}`);
+  });
+
+  it("saves weights and batch-norm statistics as safetensors and loads them back to the same predictions", async () => {
+    const { numpy: np, tree } = engine();
+    const trained = await trainNetwork(small, data, { epochs: 1, batchSize: 64, rng: Rng.derive("checkpoint") });
+    const path = join(tempDir(), "model.safetensors");
+    await saveCheckpoint(path, { network: small, input: [8, 8, 1], params: trained.params, state: trained.state });
+    const loaded = loadCheckpoint(path);
+    assert.deepEqual(loaded.network, small);
+    assert.deepEqual(loaded.input, [8, 8, 1]);
+    assert.deepEqual(Object.keys(loaded.params).sort(), Object.keys(trained.params).sort());
+    assert.deepEqual(Object.keys(loaded.state).sort(), Object.keys(trained.state).sort());
+    const x = () => np.array(data.test.images.subarray(0, 16 * 64)).reshape([16, 8, 8, 1]);
+    const predict = async (weights: typeof trained) => {
+      const { y, state } = forward(small, tree.ref(weights.params), tree.ref(weights.state), x(), { training: false });
+      tree.dispose(state);
+      return Array.from((await y.data()) as Float32Array);
+    };
+    assert.deepEqual(await predict(loaded as unknown as typeof trained), await predict(trained));
+    // Resuming from a checkpoint starts from its weights.
+    const resumed = await trainNetwork(small, data, { epochs: 1, batchSize: 64, learningRate: 1e-6, rng: Rng.derive("resume"), initial: loaded });
+    assert.ok(Math.abs(resumed.validationAccuracy - trained.validationAccuracy) < 0.02);
+    releaseWeights(resumed);
+    releaseWeights(trained);
+  });
+});
+
+describe("macro spaces as networks", () => {
+  const shapes: [number, number, number][] = [
+    [28, 28, 1],
+    [32, 32, 3],
+  ];
+  for (const [name, space] of [
+    ["mobilenet", mobilenetSpace],
+    ["vit", vitSpace],
+  ] as const) {
+    it(`${name}: every sampled config builds for 28x28x1 and 32x32x3 and gives one logit per class`, async () => {
+      const { numpy: np, tree } = engine();
+      const rng = Rng.derive("macro build", name);
+      for (let i = 0; i < 4; i++) {
+        const config = space.sample(rng);
+        for (const shape of shapes) {
+          const { network, input } = buildNetwork(name, config, { shape, classes: 7 });
+          assert.equal(input[2], shape[2]);
+          assert.ok(input[0] <= shape[0] && input[0] >= 0.7 * shape[0], `input ${input}`);
+          const cost = countCost(network, input);
+          assert.deepEqual(cost.output, [7]);
+          assert.ok(cost.params > 0 && cost.macs > cost.params);
+          if (i > 0) continue; // one forward pass per shape keeps the test fast
+          const { params, state } = initNetwork(network, input, rng.fork("init"));
+          const { y, state: newState } = forward(network, params, state, np.zeros([2, ...input]), { training: false });
+          assert.deepEqual(y.shape, [2, 7]);
+          assert.ok(((await y.data()) as Float32Array).every(Number.isFinite));
+          tree.dispose(newState);
+        }
+      }
+    });
+  }
+
+  it("a wider mobilenet stage costs more, and resolution scales the FLOPs", () => {
+    const base = { resolution: 1, stages: Array.from({ length: 4 }, () => ({ kernel: 3, expand: 3, depth: 2, width: 1 })) };
+    const cost = (config: typeof base) => countCost(...(Object.values(buildNetwork("mobilenet", config, { shape: [28, 28, 1], classes: 10 })) as [Layer, [number, number, number]]));
+    const wider = { ...base, stages: base.stages.map((s, i) => (i === 2 ? { ...s, width: 1.25 } : s)) };
+    const smaller = { ...base, resolution: 0.75 };
+    assert.ok(cost(wider).params > cost(base).params);
+    assert.ok(cost(smaller).macs < 0.75 * cost(base).macs);
+  });
+});
+
+describe("Fashion-MNIST", () => {
+  it("names the apt package when the IDX files are missing", () => {
+    const saved = process.env.NASCENT_FASHION_MNIST_DIR;
+    process.env.NASCENT_FASHION_MNIST_DIR = join(tempDir(), "nowhere");
+    try {
+      assert.throws(() => loadFashionMnist(), (error: unknown) => error instanceof NascentError && /apt-get install dataset-fashion-mnist/.test(error.message));
+    } finally {
+      if (saved === undefined) delete process.env.NASCENT_FASHION_MNIST_DIR;
+      else process.env.NASCENT_FASHION_MNIST_DIR = saved;
+    }
+  });
+
+  const present = existsSync(join(FASHION_MNIST_DIR, "train-images-idx3-ubyte.gz"));
+  it("splits 55,000 training, 5,000 validation and 10,000 test images, normalised", { skip: present ? false : "needs Debian's dataset-fashion-mnist" }, () => {
+    const full = loadFashionMnist();
+    assert.equal(full.train.count, 60_000 - VALIDATION_SIZE);
+    assert.equal(full.validation.count, VALIDATION_SIZE);
+    assert.equal(full.test.count, 10_000);
+    assert.deepEqual(full.train.shape, [28, 28, 1]);
+    const counts = new Array(10).fill(0);
+    for (const label of full.test.labels) counts[label]++;
+    assert.deepEqual(counts, new Array(10).fill(1000), "the official test set has 1,000 images per class");
+    let sum = 0;
+    for (const v of full.train.images) sum += v;
+    assert.ok(Math.abs(sum / full.train.images.length) < 0.01, "normalised to mean 0");
+    const limited = loadFashionMnist({ trainLimit: 1000 });
+    assert.equal(limited.train.count, 1000);
+    assert.deepEqual(Array.from(limited.train.labels), Array.from(full.train.labels.subarray(0, 1000)), "a limit keeps the first images of the same shuffle");
+  });
+});
+
+describe("CLI: inspect and search with training", () => {
+  const nascent = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+
+  it("inspect counts an NB201 network as the benchmark does, on any input size and class count", () => {
+    const allSkip = "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|";
+    const result = nascent("inspect", "--space", "nb201", "--config", allSkip, "--classes", "10", "--input", "32x32x3", "--json");
+    assert.equal(result.status, 0, result.stderr);
+    const cost = JSON.parse(result.stdout) as { params: number; flops: number; flops_2x: number; activation_bytes: number };
+    assert.equal(cost.params, 73_306);
+    assert.equal(cost.flops_2x, 2 * cost.flops);
+    const imagenet16 = JSON.parse(nascent("inspect", "--space", "nb201", "--config", allSkip, "--classes", "120", "--input", "16x16x3", "--json").stdout) as typeof cost;
+    assert.equal(imagenet16.params, 80_456);
+    assert.ok(imagenet16.flops < cost.flops && imagenet16.activation_bytes < cost.activation_bytes);
+  });
+
+  it("inspect explains bad input", () => {
+    const shape = nascent("inspect", "--space", "nb201", "--config", "|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|", "--input", "32x32");
+    assert.notEqual(shape.status, 0);
+    assert.match(shape.stderr, /expected HxWxC/);
+    const config = nascent("inspect", "--space", "mobilenet", "--config", '{"resolution": 2}');
+    assert.notEqual(config.status, 0);
+    assert.match(config.stderr, /resolution/);
+  });
+
+  it("search --evaluator train:synthetic trains real networks and records test accuracy, params and FLOPs", () => {
+    const dir = tempDir();
+    const storage = `sqlite:${join(dir, "train.db")}`;
+    const result = nascent("search", "--space", "vit", "--evaluator", "train:synthetic", "--epochs", "1", "--train-limit", "256", "--trials", "2", "--seed", "4", "--storage", storage, "--study", "vit", "--checkpoints", join(dir, "models"), "--json");
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) as string) as { trials: number; best: { value: number } };
+    assert.equal(summary.trials, 2);
+    const trials = JSON.parse(nascent("trials", "--storage", storage, "--study", "vit", "--json").stdout.trim().split("\n").at(-1) as string) as { metrics: Record<string, number>; intermediate?: unknown }[];
+    for (const trial of trials) {
+      for (const metric of ["accuracy", "test_accuracy", "params", "flops", "train_seconds"]) assert.ok(Number.isFinite(trial.metrics[metric]), `${metric} recorded`);
+    }
+    const saved = loadCheckpoint(join(dir, "models", "trial-1.safetensors"));
+    assert.equal(countCost(saved.network, saved.input as [number, number, number]).params, trials[1].metrics.params);
+    engine().tree.dispose(saved.params);
+    engine().tree.dispose(saved.state);
+  });
+});
