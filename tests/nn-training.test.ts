@@ -182,6 +182,15 @@ describe("CLI: inspect and search with training", () => {
     assert.match(config.stderr, /resolution/);
   });
 
+  it("evaluate trains one config and prints its metrics, with each epoch's validation accuracy on stderr", () => {
+    const result = nascent("evaluate", "--space", "vit", "--evaluator", "train:synthetic", "--epochs", "2", "--config", '{"depth":1,"dim":32,"heads":2,"mlpRatio":2,"patch":4}');
+    assert.equal(result.status, 0, result.stderr);
+    const { metrics } = JSON.parse(result.stdout.trim()) as { metrics: Record<string, number> };
+    assert.equal(metrics.params, 9_796);
+    assert.ok(metrics.test_accuracy > 0.3 && metrics.test_accuracy <= 1, `test accuracy ${metrics.test_accuracy} (4 classes)`);
+    assert.match(result.stderr, /step 1: [\d.]+\nstep 2: [\d.]+/);
+  });
+
   it("search --evaluator train:synthetic trains real networks and records test accuracy, params and FLOPs", () => {
     const dir = tempDir();
     const storage = `sqlite:${join(dir, "train.db")}`;

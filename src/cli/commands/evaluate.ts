@@ -1,5 +1,7 @@
 import type { Command } from "commander";
-import { resolveBenchmark } from "../../evaluate/registry.js";
+import { integer } from "../arguments.js";
+import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
+import { TrainingProgress } from "../progress.js";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { Rng } from "../../util/rng.js";
 import { parseConfigArgument } from "../parse-config.js";
@@ -7,26 +9,31 @@ import { printJsonLine } from "../output.js";
 
 export function registerEvaluate(program: Command): void {
   program
-    .command("evaluate")
-    .description("evaluate one config on a benchmark and print its metrics as JSON")
-    .requiredOption("--space <name|file.json>", "built-in space or space JSON file")
-    .requiredOption("--benchmark <name>", "benchmark name")
-    .requiredOption("--config <json|nb201 string>", "the config")
-    .action(async (options: { space: string; benchmark: string; config: string }) => {
+  addEvaluatorOptions(
+    program
+      .command("evaluate")
+      .description("evaluate one config (on a benchmark, by training it, or with a trial command) and print its metrics as JSON")
+      .requiredOption("--space <name|file.json>", "built-in space or space JSON file")
+      .requiredOption("--config <json|nb201 string>", "the config"),
+  )
+    .option("--seed <n>", "seed of the evaluation's randomness", integer, 0)
+    .action(async (options: EvaluatorOptions & { space: string; config: string; seed: number }) => {
       const space = resolveSpace(options.space);
       const config = parseConfigArgument(space, options.config);
-      const evaluator = await resolveBenchmark(options.benchmark);
+      const progress = new TrainingProgress();
+      const evaluator = await resolveEvaluator(options, progress);
       try {
         evaluator.checkSpace(space);
         const metrics = await evaluator.evaluate(config, {
           trialNumber: 0,
-          rng: Rng.derive("evaluate"),
-          report: async () => undefined,
+          rng: Rng.derive("evaluate", options.seed),
+          report: async (step, value) => void process.stderr.write(`step ${step}: ${value}\n`),
           shouldPrune: () => false,
           signal: new AbortController().signal,
         });
         printJsonLine({ key: space.key(config), config, metrics });
       } finally {
+        progress.stop();
         await evaluator.close?.();
       }
     });

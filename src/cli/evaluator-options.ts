@@ -1,0 +1,65 @@
+import { type Command, InvalidArgumentError } from "commander";
+import { CommandEvaluator } from "../evaluate/command.js";
+import type { Evaluator } from "../evaluate/evaluator.js";
+import { resolveBenchmark } from "../evaluate/registry.js";
+import { TRAIN_DATASETS, TrainEvaluator } from "../evaluate/train.js";
+import { NascentError } from "../util/errors.js";
+import { positiveInt, positiveNumber } from "./arguments.js";
+import type { TrainingProgress } from "./progress.js";
+
+/** How candidates are evaluated: exactly one of a benchmark, in-process training or a trial command. */
+export interface EvaluatorOptions {
+  benchmark?: string;
+  evaluator?: string;
+  command?: string;
+  epochs?: number;
+  trainLimit?: number;
+  checkpoints?: string;
+  batchSize?: number;
+  learningRate?: number;
+  optimizer?: "sgd" | "adam";
+  trialTimeout?: number;
+  maxStep?: number;
+}
+
+function optimizerName(text: string): "sgd" | "adam" {
+  if (text !== "sgd" && text !== "adam") throw new InvalidArgumentError(`expected sgd or adam, got '${text}'`);
+  return text;
+}
+
+/** The options of `search` and `evaluate` that choose and configure the evaluator. */
+export function addEvaluatorOptions(command: Command): Command {
+  return command
+    .option("--benchmark <name>", "nb201:cifar10, nb201:cifar100, nb301, or table:<csv>:<arch column>:<metric column>[:min|max]")
+    .option("--evaluator <name>", `train each candidate in-process: ${TRAIN_DATASETS.map((d) => `train:${d}`).join(", ")} (spaces nb201, mobilenet, vit)`)
+    .option("--command <shell command>", "train each candidate with this program (trial protocol: README, 'Trial protocol')")
+    .option("--epochs <n>", "with --evaluator: training epochs per trial", positiveInt, 2)
+    .option("--train-limit <n>", "with --evaluator: training images used", positiveInt)
+    .option("--batch-size <n>", "with --evaluator: mini-batch size", positiveInt)
+    .option("--learning-rate <x>", "with --evaluator: peak learning rate", positiveNumber)
+    .option("--optimizer <sgd|adam>", "with --evaluator: optimizer (default sgd with Nesterov momentum)", optimizerName)
+    .option("--checkpoints <dir>", "with --evaluator: save each trained model as DIR/trial-N.safetensors")
+    .option("--trial-timeout <seconds>", "with --command: kill and fail a trial after this long", positiveNumber)
+    .option("--max-step <n>", "with --command: the last step programs report (for asha/hyperband)", positiveInt);
+}
+
+/** Exactly one of --benchmark, --evaluator and --command says how candidates are evaluated. */
+export async function resolveEvaluator(options: EvaluatorOptions, progress?: TrainingProgress): Promise<Evaluator> {
+  const given = [options.benchmark && "--benchmark", options.evaluator && "--evaluator", options.command && "--command"].filter(Boolean);
+  if (given.length !== 1) throw new NascentError(given.length ? `give only one of ${given.join(", ")}` : "say how to evaluate candidates: --benchmark NAME, --evaluator train:fashion-mnist, or --command 'python3 train.py'");
+  if (options.benchmark) return resolveBenchmark(options.benchmark);
+  if (options.command) return new CommandEvaluator(options.command, { trialTimeout: options.trialTimeout, maxStep: options.maxStep });
+  const dataset = (options.evaluator as string).replace(/^train:/, "");
+  if (!(options.evaluator as string).startsWith("train:") || !(TRAIN_DATASETS as readonly string[]).includes(dataset)) {
+    throw new NascentError(`unknown evaluator '${options.evaluator}' (expected ${TRAIN_DATASETS.map((d) => `train:${d}`).join(" or ")})`);
+  }
+  return new TrainEvaluator(dataset as (typeof TRAIN_DATASETS)[number], {
+    epochs: options.epochs ?? 2,
+    trainLimit: options.trainLimit,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    optimizer: options.optimizer,
+    checkpointDir: options.checkpoints,
+    onProgress: progress ? (trial, step, total, loss) => progress.update(trial, step, total, loss) : undefined,
+  });
+}
