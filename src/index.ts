@@ -45,8 +45,7 @@ export { SqliteStorage } from "./storage/sqlite.js";
 export { openStorage, DEFAULT_STORAGE } from "./storage/open.js";
 
 export { Rng } from "./util/rng.js";
-export { NascentError, ConfigError } from "./util/errors.js";
-export { TrialsKeepFailing } from "./util/errors.js";
+export { NascentError, ConfigError, TrialsKeepFailing } from "./util/errors.js";
 
 export { TrainEvaluator, TRAIN_DATASETS, type TrainEvaluatorOptions } from "./evaluate/train.js";
 export { CommandEvaluator, type CommandEvaluatorOptions } from "./evaluate/command.js";

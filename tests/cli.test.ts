@@ -1,23 +1,13 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import Database from "better-sqlite3";
 import { nb201Table } from "../src/evaluate/nb201.js";
-import { tempDir } from "./support.js";
+import { CLI, lastJsonLine, runCli, tempDir } from "./support.js";
 
-const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-
-function nascent(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function lastJsonLine(stdout: string): unknown {
-  return JSON.parse(stdout.trim().split("\n").at(-1)!);
-}
+const nascent = (...args: string[]) => runCli(args);
 
 interface TrialJson {
   number: number;

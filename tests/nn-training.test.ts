@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { before, describe, it } from "node:test";
 import { convBnAct, seq } from "../src/nn/blocks.js";
 import { buildNetwork } from "../src/nn/builders/index.js";
@@ -17,9 +15,7 @@ import { releaseWeights, trainNetwork } from "../src/nn/trainer.js";
 import { mobilenetSpace, vitSpace } from "../src/space/builtin/macro.js";
 import { NascentError } from "../src/util/errors.js";
 import { Rng } from "../src/util/rng.js";
-import { tempDir } from "./support.js";
-
-const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+import { lastJsonLine, runCli, tempDir } from "./support.js";
 
 before(async () => {
   await loadEngine();
@@ -159,12 +155,12 @@ describe("Fashion-MNIST", () => {
 });
 
 describe("CLI: inspect and search with training", () => {
-  const nascent = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  const nascent = (...args: string[]) => runCli(args);
 
   it("inspect counts an NB201 network as the benchmark does, on any input size and class count", () => {
     const allSkip = "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|";
     const result = nascent("inspect", "--space", "nb201", "--config", allSkip, "--classes", "10", "--input", "32x32x3", "--json");
-    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.code, 0, result.stderr);
     const cost = JSON.parse(result.stdout) as { params: number; flops: number; flops_2x: number; activation_bytes: number };
     assert.equal(cost.params, 73_306);
     assert.equal(cost.flops_2x, 2 * cost.flops);
@@ -175,16 +171,16 @@ describe("CLI: inspect and search with training", () => {
 
   it("inspect explains bad input", () => {
     const shape = nascent("inspect", "--space", "nb201", "--config", "|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|", "--input", "32x32");
-    assert.notEqual(shape.status, 0);
+    assert.notEqual(shape.code, 0);
     assert.match(shape.stderr, /expected HxWxC/);
     const config = nascent("inspect", "--space", "mobilenet", "--config", '{"resolution": 2}');
-    assert.notEqual(config.status, 0);
+    assert.notEqual(config.code, 0);
     assert.match(config.stderr, /resolution/);
   });
 
   it("evaluate trains one config and prints its metrics, with each epoch's validation accuracy on stderr", () => {
     const result = nascent("evaluate", "--space", "vit", "--evaluator", "train:synthetic", "--epochs", "2", "--config", '{"depth":1,"dim":32,"heads":2,"mlpRatio":2,"patch":4}');
-    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.code, 0, result.stderr);
     const { metrics } = JSON.parse(result.stdout.trim()) as { metrics: Record<string, number> };
     assert.equal(metrics.params, 9_796);
     assert.ok(metrics.test_accuracy > 0.3 && metrics.test_accuracy <= 1, `test accuracy ${metrics.test_accuracy} (4 classes)`);
@@ -195,10 +191,10 @@ describe("CLI: inspect and search with training", () => {
     const dir = tempDir();
     const storage = `sqlite:${join(dir, "train.db")}`;
     const result = nascent("search", "--space", "vit", "--evaluator", "train:synthetic", "--epochs", "1", "--train-limit", "256", "--trials", "2", "--seed", "4", "--storage", storage, "--study", "vit", "--checkpoints", join(dir, "models"), "--json");
-    assert.equal(result.status, 0, result.stderr);
-    const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) as string) as { trials: number; best: { value: number } };
+    assert.equal(result.code, 0, result.stderr);
+    const summary = lastJsonLine<{ trials: number; best: { value: number } }>(result.stdout);
     assert.equal(summary.trials, 2);
-    const trials = JSON.parse(nascent("trials", "--storage", storage, "--study", "vit", "--json").stdout.trim().split("\n").at(-1) as string) as { metrics: Record<string, number>; intermediate?: unknown }[];
+    const trials = lastJsonLine<{ metrics: Record<string, number> }[]>(nascent("trials", "--storage", storage, "--study", "vit", "--json").stdout);
     for (const trial of trials) {
       for (const metric of ["accuracy", "test_accuracy", "params", "flops", "train_seconds"]) assert.ok(Number.isFinite(trial.metrics[metric]), `${metric} recorded`);
     }

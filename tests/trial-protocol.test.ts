@@ -4,16 +4,10 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { tempDir } from "./support.js";
+import { lastJsonLine, runCli, tempDir } from "./support.js";
 
-const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 const EXAMPLES = fileURLToPath(new URL("../../examples/protocol/", import.meta.url));
-
-function nascent(...args: string[]) {
-  const started = Date.now();
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - started) / 1000 };
-}
+const nascent = (...args: string[]) => runCli(args);
 
 interface TrialJson {
   number: number;
@@ -27,7 +21,7 @@ interface TrialJson {
 function trials(storage: string, study: string): TrialJson[] {
   const result = nascent("trials", "--storage", storage, "--study", study, "--json");
   assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout.trim().split("\n").at(-1) as string) as TrialJson[];
+  return lastJsonLine<TrialJson[]>(result.stdout);
 }
 
 const SPACE = { type: "object", fields: { quality: { type: "float", min: 0, max: 1 }, mode: { type: "choice", values: ["ok", "crash", "hang"] } } };
@@ -112,12 +106,11 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
 
   const dataReady = existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
   it("runs the Node example through the protocol", { skip: dataReady ? false : "needs Debian's dataset-fashion-mnist" }, () => {
-    const result = spawnSync(
-      process.execPath,
-      [CLI, "search", "--space", join(EXAMPLES, "mlp-space.json"), "--command", `"${process.execPath}" ${join(EXAMPLES, "train.mjs")}`, "--trials", "3", "--seed", "1", "--storage", storage, "--study", "node-example", "--json"],
-      { encoding: "utf8", env: { ...process.env, EPOCHS: "2", TRAIN_LIMIT: "1000" }, timeout: 120_000 },
+    const result = runCli(
+      ["search", "--space", join(EXAMPLES, "mlp-space.json"), "--command", `"${process.execPath}" ${join(EXAMPLES, "train.mjs")}`, "--trials", "3", "--seed", "1", "--storage", storage, "--study", "node-example", "--json"],
+      { env: { ...process.env, EPOCHS: "2", TRAIN_LIMIT: "1000" }, timeoutMs: 120_000 },
     );
-    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.code, 0, result.stderr);
     const all = trials(storage, "node-example");
     assert.equal(all.filter((t) => t.state === "complete").length, 3);
     assert.ok(all.every((t) => (t.metrics?.params ?? 0) > 0), "the program's extra metrics are recorded");
@@ -126,12 +119,11 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
 
   const torchReady = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0 && existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
   it("runs the PyTorch example through the protocol, and the median pruner stops some of its trials", { skip: torchReady ? false : "needs Debian's python3-torch and dataset-fashion-mnist" }, () => {
-    const result = spawnSync(
-      process.execPath,
-      [CLI, "search", "--space", join(EXAMPLES, "cnn-space.json"), "--command", `/usr/bin/python3 ${join(EXAMPLES, "train_torch.py")}`, "--trials", "8", "--seed", "2", "--pruner", "median", "--storage", storage, "--study", "torch", "--json"],
-      { encoding: "utf8", env: { ...process.env, EPOCHS: "3", TRAIN_LIMIT: "1500" }, timeout: 600_000 },
+    const result = runCli(
+      ["search", "--space", join(EXAMPLES, "cnn-space.json"), "--command", `/usr/bin/python3 ${join(EXAMPLES, "train_torch.py")}`, "--trials", "8", "--seed", "2", "--pruner", "median", "--storage", storage, "--study", "torch", "--json"],
+      { env: { ...process.env, EPOCHS: "3", TRAIN_LIMIT: "1500" } },
     );
-    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.code, 0, result.stderr);
     const all = trials(storage, "torch");
     assert.ok(all.some((t) => t.state === "pruned"), `states: ${all.map((t) => t.state).join(", ")}`);
     assert.ok(all.filter((t) => t.state === "complete").some((t) => (t.value as number) > 0.6), "some trial learns Fashion-MNIST");

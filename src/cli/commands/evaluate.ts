@@ -8,7 +8,6 @@ import { parseConfigArgument } from "../parse-config.js";
 import { printJsonLine } from "../output.js";
 
 export function registerEvaluate(program: Command): void {
-  program
   addEvaluatorOptions(
     program
       .command("evaluate")

@@ -14,7 +14,6 @@ import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "..
 interface SearchOptions extends EvaluatorOptions {
   space: string;
   maxFailures: number;
-  maxStep?: number;
   strategy: string;
   trials: number;
   seed: number;
@@ -123,7 +122,6 @@ export function registerSearch(program: Command): void {
       }
     });
 }
-
 
 function defaultStudyName(options: SearchOptions): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);

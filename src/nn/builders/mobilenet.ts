@@ -29,8 +29,8 @@ export function mobilenetResolution(config: MobilenetConfig, native: number): nu
  * two, as MobileNetV3), a 1x1 head and a linear classifier on the flattened final map. On small images
  * (28-32 px, a 4x4 final map) flattening instead of global pooling keeps where features are: with the
  * same budget it learns Fashion-MNIST far faster (0.87 vs 0.74 after two epochs of 10k images, measured
- * in PyTorch on a small CNN). Squeeze-excite (in `mbConv`)
- * is left out: on jax-js's CPU backend it costs a third of a training step for little gain on small images.
+ * in PyTorch on a small CNN). Squeeze-excite (in `mbConv`) is left out: on jax-js's CPU backend it costs a
+ * third of a training step for little gain on small images.
  */
 export function mobilenetNetwork(config: MobilenetConfig, inputChannels: number, classes: number): Layer {
   void inputChannels;
