@@ -7,7 +7,8 @@ then cosine decay, batch 128, peak learning rate 0.05) for 2 epochs on 10,000 tr
 test accuracy of each of N configs sampled from the space. Options change one thing at a time:
 
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/mobilenet_reference.py \
-        [--configs 6] [--batch 128] [--lr 0.05] [--adam] [--stem-stride 2] [--plain]
+        [--configs 6] [--batch 128] [--lr 0.05] [--adam] [--smoothing 0.1] [--plain] \
+        [--stem-stride 2] [--stem-channels 8] [--channels 8,16,24,32] [--strides 2,1,2,1] [--head 64]
 """
 import argparse
 import gzip
@@ -57,16 +58,18 @@ def make_divisible(c):
     return r + 8 if r < 0.9 * c else r
 
 
-def mobilenet(config, stem_stride):
+def mobilenet(config, args):
     side = max(8, round(config["resolution"] * 28 / 4) * 4)
-    layers = conv_bn_act(1, 8, 3, stem_stride, act="hswish")
-    channels = 8
-    for i, (stage, base, stride) in enumerate(zip(config["stages"], (8, 16, 24, 32), (2, 1, 2, 1))):
+    layers = conv_bn_act(1, args.stem_channels, 3, args.stem_stride, act="hswish")
+    channels = args.stem_channels
+    bases = [int(v) for v in args.channels.split(",")]
+    strides = [int(v) for v in args.strides.split(",")]
+    for i, (stage, base, stride) in enumerate(zip(config["stages"], bases, strides)):
         out = make_divisible(base * stage["width"])
         for d in range(stage["depth"]):
             layers.append(MBConv(channels, out, stage["kernel"], stage["expand"], stride if d == 0 else 1, "hswish" if i >= 2 else "relu6"))
             channels = out
-    body = nn.Sequential(*layers, *conv_bn_act(channels, 64, 1, act="hswish"), nn.Flatten())
+    body = nn.Sequential(*layers, *conv_bn_act(channels, args.head, 1, act="hswish"), nn.Flatten())
     return nn.Sequential(body, nn.Linear(body(torch.zeros(1, 1, side, side)).shape[1], 10)), side
 
 
@@ -88,7 +91,7 @@ def train(model, side, x, y, xt, yt, args):
         for b in range(len(x) // args.batch):
             i = order[b * args.batch:(b + 1) * args.batch]
             opt.zero_grad()
-            F.cross_entropy(model(resize(x[i])), y[i]).backward()
+            F.cross_entropy(model(resize(x[i])), y[i], label_smoothing=args.smoothing).backward()
             opt.step()
             schedule.step()
     model.eval()
@@ -103,6 +106,11 @@ def main():
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--adam", action="store_true")
     parser.add_argument("--stem-stride", type=int, default=2)
+    parser.add_argument("--stem-channels", type=int, default=8)
+    parser.add_argument("--channels", default="8,16,24,32", help="base output channels of the four stages")
+    parser.add_argument("--strides", default="2,1,2,1", help="first-block strides of the four stages")
+    parser.add_argument("--head", type=int, default=64)
+    parser.add_argument("--smoothing", type=float, default=0.0)
     parser.add_argument("--plain", action="store_true", help="the plain 3-layer CNN instead of the space")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -117,7 +125,7 @@ def main():
     for _ in range(1 if args.plain else args.configs):
         config = None if args.plain else sample()
         torch.manual_seed(0)
-        model, side = plain_cnn() if args.plain else mobilenet(config, args.stem_stride)
+        model, side = plain_cnn() if args.plain else mobilenet(config, args)
         start = time.time()
         accuracy = train(model, side, x[train_idx], y[train_idx], xt, yt, args)
         results.append({"config": config, "test_accuracy": round(accuracy, 4), "seconds": round(time.time() - start, 1)})

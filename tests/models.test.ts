@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { Rng, nb201Space, pathEncoding, type Nb201Config } from "../src/index.js";
 import { GaussianProcess, expectedImprovement } from "../src/strategy/model/gaussian-process.js";
 import { Mlp } from "../src/strategy/model/mlp.js";
+import { copulaWarp, normalQuantile } from "../src/strategy/model/output-warping.js";
 import { ParzenEstimator, normalCdf, observationWeights } from "../src/strategy/model/parzen.js";
 
 describe("surrogate models", () => {
@@ -13,6 +14,18 @@ describe("surrogate models", () => {
     for (let i = 0; i < x.length; i++) assert.ok(Math.abs(gp.predict(x[i]).mean - y[i]) < 0.05);
     assert.ok(gp.predict(Float64Array.of(20)).std > 5 * gp.predict(x[2]).std);
     assert.ok(expectedImprovement(1, 1, 0) > expectedImprovement(1, 0.1, 0.9));
+  });
+
+  it("copula warping keeps the order, shares ranks on ties and inverts the normal CDF", () => {
+    for (const p of [1e-6, 0.01, 0.3, 0.5, 0.9, 0.999]) assert.ok(Math.abs(normalCdf(normalQuantile(p)) - p) < 2e-7 * Math.max(1, p / (1 - p)) + 1e-6, `p = ${p}`);
+    assert.ok(Math.abs(normalQuantile(0.975) - 1.959964) < 1e-5);
+    assert.throws(() => normalQuantile(1), RangeError);
+    const warped = copulaWarp([10.0, 94.37, 93.1, 10.0, 70]);
+    assert.equal(warped[0], warped[3]);
+    assert.ok(warped[0] < warped[4] && warped[4] < warped[2] && warped[2] < warped[1]);
+    // Ranks, not distances: the 10 % cells no longer dwarf the gaps between good ones.
+    assert.ok(warped[1] - warped[2] > 0.5 * (warped[4] - warped[0]));
+    assert.ok(Math.abs(copulaWarp([3, 1, 2, 5]).reduce((a, b) => a + b, 0)) < 1e-9, "distinct ranks are symmetric about 0");
   });
 
   it("an MLP fits a smooth function of its inputs", () => {

@@ -84,17 +84,24 @@ describe("multi-fidelity", () => {
     assert.ok(front.length > 0 && front.every((t) => t.state === "complete"));
   });
 
+  const medianBestUnderHyperband = async (strategy: () => Strategy, seeds: number[], trials: number) => {
+    const bests: number[] = [];
+    for (const seed of seeds) {
+      const study = await run(strategy(), hyperbandPruner({ minResource: 1, maxResource: EPOCHS, reductionFactor: 3 }), seed, trials);
+      bests.push((await study.bestTrial())!.values![0]);
+    }
+    return bests.sort((a, b) => a - b)[(seeds.length - 1) >> 1];
+  };
+
   it("BOHB finds better cells than Hyperband's random sampling for the same number of trials", async () => {
-    const medianBest = async (strategy: () => Strategy) => {
-      const bests: number[] = [];
-      for (const seed of [0, 1, 2, 3, 4]) {
-        const study = await run(strategy(), hyperbandPruner({ minResource: 1, maxResource: EPOCHS, reductionFactor: 3 }), seed, 250);
-        bests.push((await study.bestTrial())!.values![0]);
-      }
-      return bests.sort((a, b) => a - b)[2];
-    };
-    const random = await medianBest(randomSearch);
-    const modelled = await medianBest(() => bohb());
+    const random = await medianBestUnderHyperband(randomSearch, [0, 1, 2, 3, 4], 250);
+    const modelled = await medianBestUnderHyperband(() => bohb(), [0, 1, 2, 3, 4], 250);
     assert.ok(modelled > random, `bohb ${modelled} vs hyperband ${random}`);
+  });
+
+  it("BOHB with a GP model also beats Hyperband's random sampling", async () => {
+    const random = await medianBestUnderHyperband(randomSearch, [0, 1, 2], 150);
+    const modelled = await medianBestUnderHyperband(() => bohb({ model: "gp" }), [0, 1, 2], 150);
+    assert.ok(modelled > random, `bohb-gp ${modelled} vs hyperband ${random}`);
   });
 });

@@ -5,6 +5,7 @@ import { before, describe, it } from "node:test";
 import { convBnAct, seq } from "../src/nn/blocks.js";
 import { buildNetwork } from "../src/nn/builders/index.js";
 import { loadCheckpoint, saveCheckpoint } from "../src/nn/checkpoint.js";
+import { augmentBatch } from "../src/nn/data/augment.js";
 import { syntheticSplits } from "../src/nn/data/dataset.js";
 import { FASHION_MNIST_DIR, loadFashionMnist, VALIDATION_SIZE } from "../src/nn/data/fashion-mnist.js";
 import { engine, loadEngine } from "../src/nn/engine/index.js";
@@ -40,6 +41,40 @@ describe("training", () => {
     const second = await run();
     assert.deepEqual(second.epochs, first.epochs);
     assert.equal(second.result.finalLoss, first.result.finalLoss);
+  });
+
+  it("augmentation flips and shifts each image, fills the border with its background, and follows its seed", async () => {
+    // A 3x4 image: a background of -1 (its smallest value) at the top-left corner, then 1..11.
+    const image = Float32Array.from({ length: 12 }, (_, i) => (i === 0 ? -1 : i));
+    const at = (flip: boolean, dy: number, dx: number) =>
+      Array.from({ length: 12 }, (_, i) => {
+        const [y, x] = [Math.floor(i / 4), i % 4];
+        const [sy, sx] = [y - dy, (flip ? 3 - x : x) - dx];
+        return sy >= 0 && sy < 3 && sx >= 0 && sx < 4 ? image[sy * 4 + sx] : -1;
+      }).join(",");
+    const possible = new Set([false, true].flatMap((flip) => [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => at(flip, dy, dx)))));
+    assert.equal(at(true, 0, 0), "3,2,1,-1,7,6,5,4,11,10,9,8");
+    assert.equal(at(false, 1, 0), "-1,-1,-1,-1,-1,1,2,3,4,5,6,7");
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 60; seed++) {
+      const batch = Float32Array.from(image);
+      augmentBatch(batch, 1, [3, 4, 1], Rng.derive("augment", seed), 1);
+      const result = [...batch].join(",");
+      assert.ok(possible.has(result), `${result} is a flip and a shift of at most one pixel`);
+      seen.add(result);
+      const again = Float32Array.from(image);
+      augmentBatch(again, 1, [3, 4, 1], Rng.derive("augment", seed), 1);
+      assert.deepEqual(again, batch);
+    }
+    assert.ok(seen.size >= 12, `${seen.size} of the 18 flips and shifts seen`);
+    // The trainer applies it (the synthetic task is not flip-invariant, so only check that training changes).
+    const losses = [];
+    for (const augment of [false, true]) {
+      const trained = await trainNetwork(small, data, { epochs: 1, batchSize: 64, augment, rng: Rng.derive("augmented") });
+      releaseWeights(trained);
+      losses.push(trained.finalLoss);
+    }
+    assert.notEqual(losses[0], losses[1]);
   });
 
   it("stops when onEpoch says so (pruned), without a test accuracy", async () => {

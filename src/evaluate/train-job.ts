@@ -20,6 +20,8 @@ export interface TrainSettings {
   batchSize?: number;
   learningRate?: number;
   optimizer?: OptimizerName;
+  /** Random flips and shifts of the training images. */
+  augment?: boolean;
   /** Save each fully trained model here as `trial-N.safetensors` (weights, BN statistics and the network). */
   checkpointDir?: string;
 }
@@ -73,6 +75,7 @@ export async function runTrainJob(job: TrainJob, channel: TrainChannel): Promise
     batchSize: job.batchSize,
     learningRate: job.learningRate,
     optimizer: job.optimizer,
+    augment: job.augment,
     rng: Rng.derive("training", job.seed),
     onStep: (step, total, loss) => channel.send({ kind: "step", step, total, loss }),
     onEpoch: (epoch, accuracy) => channel.epoch(epoch, accuracy),

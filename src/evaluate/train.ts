@@ -12,6 +12,8 @@ export { TRAIN_DATASETS };
 export interface TrainEvaluatorOptions extends TrainSettings {
   /** Called with each trial's progress (for progress bars). */
   onProgress?: (trial: number, step: number, totalSteps: number, loss: number) => void;
+  /** Threads each training process gives jax-js (NASCENT_THREADS in the environment wins; default: all cores). */
+  threadsPerTrial?: number;
 }
 
 const METRICS: MetricInfo[] = [
@@ -49,6 +51,7 @@ export class TrainEvaluator implements Evaluator {
     if (this.options.batchSize) parts.push(`batch_size=${this.options.batchSize}`);
     if (this.options.learningRate) parts.push(`lr=${this.options.learningRate}`);
     if (this.options.optimizer) parts.push(`optimizer=${this.options.optimizer}`);
+    if (this.options.augment) parts.push("augment");
     return `train:${this.dataset}:${parts.join(",")}`;
   }
 
@@ -58,10 +61,11 @@ export class TrainEvaluator implements Evaluator {
 
   evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
     if (!this.builderName) throw new NascentError("TrainEvaluator: call checkSpace(space) first");
-    const { onProgress, ...options } = this.options;
+    const { onProgress, threadsPerTrial, ...options } = this.options;
+    const env = threadsPerTrial && !process.env.NASCENT_THREADS ? { ...process.env, NASCENT_THREADS: String(threadsPerTrial) } : process.env;
     const job: TrainJob = { ...options, builder: this.builderName, config, dataset: this.dataset, trialNumber: context.trialNumber, seed: context.rng.fork("training").int(0, 2 ** 31 - 1) };
     return new Promise<Metrics>((resolve, reject) => {
-      const child = fork(TRAIN_PROCESS, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
+      const child = fork(TRAIN_PROCESS, [], { env, stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "advanced" });
       let settled = false;
       const settle = (outcome: () => void) => {
         if (settled) return;

@@ -2,6 +2,7 @@ import type { OwnedFunction } from "@jax-js/jax";
 import type { Rng } from "../util/rng.js";
 import type { DataSplits, ImageDataset } from "./data/dataset.js";
 import { shuffledIndices } from "./data/dataset.js";
+import { augmentBatch } from "./data/augment.js";
 import { engine, loadEngine, type Tensor } from "./engine/index.js";
 import { forward, type TensorMap } from "./forward.js";
 import { initNetwork } from "./init.js";
@@ -21,6 +22,8 @@ export interface TrainOptions {
   /** Linear warm-up steps before the cosine decay. */
   warmupSteps?: number;
   evalBatchSize?: number;
+  /** Random flips and shifts of the training images (see augmentBatch). */
+  augment?: boolean;
   rng: Rng;
   signal?: AbortSignal;
   /** Called after each epoch with the validation accuracy; resolve true to stop training (pruned). */
@@ -147,11 +150,13 @@ export async function trainNetwork(network: Layer, data: DataSplits, options: Tr
   let epochsRun = 0;
   let stopped = false;
   let step = 0;
+  const augmentRng = options.rng.fork("augment");
   for (let epoch = 1; epoch <= options.epochs && !stopped; epoch++) {
     const order = shuffledIndices(data.train.count, options.rng.fork(`epoch ${epoch}`));
     for (let b = 0; b < stepsPerEpoch; b++) {
       if (options.signal?.aborted) throw new Error("training interrupted");
       const batch = batchOf(data.train, order, b * batchSize, batchSize);
+      if (options.augment) augmentBatch(batch.x, batchSize, data.train.shape, augmentRng);
       const x = np.array(batch.x).reshape([batchSize, ...data.train.shape]);
       const labels = np.array(batch.labels, { dtype: np.int32 });
       const lr = np.array(schedule(step));

@@ -1,15 +1,18 @@
 import { GaussianProcess, expectedImprovement, type GpHyperparameters } from "./model/gaussian-process.js";
+import { copulaWarp } from "./model/output-warping.js";
 import { maximizeAcquisition } from "./acquisition.js";
-import { sampleUnseen, type Proposal, type Strategy, type StrategyContext } from "./strategy.js";
+import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
 
 export interface GpBoOptions {
   /** Random trials before the model is used. */
   startupTrials?: number;
+  /** Fit the GP on the ranks' normal quantiles (default) or on the raw values. */
+  warp?: "copula" | "none";
 }
 
 /** Exact GP inference is O(n^3): beyond this many trials, the model sees the best half and the most recent half. */
 const MAX_POINTS = 400;
-/** Hyperparameters are refitted when the data grew by this factor since the last fit. */
+/** Hyperparameters are refitted each time the data grew by this factor. */
 const REFIT_GROWTH = 1.15;
 
 /**
@@ -19,39 +22,62 @@ const REFIT_GROWTH = 1.15;
  */
 export function gpBayesianOptimization(options: GpBoOptions = {}): Strategy {
   const startupTrials = options.startupTrials ?? 10;
-  // Refitting the kernel on every proposal costs O(n^3) per grid point; the fit made on the first m
-  // trials is reused until the data grew by REFIT_GROWTH, so proposals stay a function of the history.
+  const warp = options.warp ?? "copula";
   const fits = new Map<string, GpHyperparameters>();
   return {
     name: "gp",
     propose<C>(context: StrategyContext<C>): Proposal<C> {
       const usable = context.history.filter((t) => Number.isFinite(t.fitness));
-      const trials = usable.length <= MAX_POINTS ? usable : subsample(usable);
-      if (trials.length < startupTrials) return { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { startup: true } };
-      const x = trials.map((t) => Float64Array.from(context.space.encode(t.config)));
-      const y = trials.map((t) => t.fitness);
-      // A fit is known by its data size and that data's last trial, so one instance can serve several studies.
-      const fitKey = (m: number) => `${m}:${usable[m - 1].number}:${usable[m - 1].key}`;
-      let fitSize = 0;
-      for (let m = usable.length; m >= startupTrials && fitSize === 0; m--) if (fits.has(fitKey(m))) fitSize = m;
-      if (fitSize === 0 || usable.length >= fitSize * REFIT_GROWTH) {
-        fitSize = usable.length;
-        fits.set(fitKey(fitSize), GaussianProcess.fit(x, y).hyper);
-      }
-      const gp = GaussianProcess.fit(x, y, fits.get(fitKey(fitSize)));
-      const incumbent = Math.max(...y);
-      const config = maximizeAcquisition(
-        context,
-        trials,
-        (c) => {
-          const { mean, std } = gp.predict(Float64Array.from(context.space.encode(c)));
-          return expectedImprovement(mean, std, incumbent);
-        },
-        { starts: 5, randomCandidates: 200, steps: 5 },
-      );
-      return config ? { config, note: { lengthScale: gp.hyper.lengthScale, noise: gp.hyper.noiseRatio } } : { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { fallback: true } };
+      if (usable.length < startupTrials) return { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { startup: true } };
+      const config = proposeWithGp(context, usable, { fits, warp, minFit: startupTrials });
+      return config ? { config } : { config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { fallback: true } };
     },
   };
+}
+
+interface GpProposalOptions {
+  /** Kernel hyperparameters already fitted, by the data they were fitted on (kept between proposals). */
+  fits: Map<string, GpHyperparameters>;
+  warp: "copula" | "none";
+  /** The smallest data size hyperparameters are fitted on. */
+  minFit: number;
+}
+
+/**
+ * The unseen config with the highest expected improvement under a GP fitted on `trials`' fitness, or null.
+ * Kernel hyperparameters cost O(n^3) per grid point, so they are fitted only at data sizes m, m·1.15, m·1.15²...
+ * on that prefix of the trials and reused in between: a proposal stays a function of the trials alone, also
+ * after a resume.
+ */
+function proposeWithGp<C>(context: StrategyContext<C>, trials: readonly TrialView<C>[], options: GpProposalOptions): C | null {
+  if (trials.length < 2) return null;
+  const transform = (values: number[]) => (options.warp === "copula" ? copulaWarp(values) : values);
+  const encode = (t: TrialView<C>) => Float64Array.from(context.space.encode(t.config));
+  const data = (subset: readonly TrialView<C>[]) => {
+    const points = subset.length <= MAX_POINTS ? subset : subsample(subset);
+    return { points, x: points.map(encode), y: transform(points.map((t) => t.fitness)) };
+  };
+  let fitSize = Math.min(trials.length, Math.max(2, options.minFit));
+  while (Math.ceil(fitSize * REFIT_GROWTH) <= trials.length) fitSize = Math.ceil(fitSize * REFIT_GROWTH);
+  const fitKey = `${fitSize}:${trials[fitSize - 1].number}:${trials[fitSize - 1].key}`;
+  let hyper = options.fits.get(fitKey);
+  if (!hyper) {
+    const prefix = data(trials.slice(0, fitSize));
+    hyper = GaussianProcess.fit(prefix.x, prefix.y).hyper;
+    options.fits.set(fitKey, hyper);
+  }
+  const { points, x, y } = data(trials);
+  const gp = GaussianProcess.fit(x, y, hyper);
+  const incumbent = Math.max(...y);
+  return maximizeAcquisition(
+    context,
+    points,
+    (c) => {
+      const { mean, std } = gp.predict(Float64Array.from(context.space.encode(c)));
+      return expectedImprovement(mean, std, incumbent);
+    },
+    { starts: 5, randomCandidates: 200, steps: 5 },
+  );
 }
 
 function subsample<T extends { fitness: number; number: number }>(trials: readonly T[]): T[] {

@@ -19,7 +19,7 @@ const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
   evolution: (o) => regularizedEvolution({ population: o.population, tournament: o.tournament }),
   local: () => localSearch(),
   tpe: (o) => tpe({ startupTrials: o.startup, candidates: o.candidates, priorWeight: o.priorWeight }),
-  gp: (o) => gpBayesianOptimization({ startupTrials: o.startup }),
+  gp: (o) => gpBayesianOptimization({ startupTrials: o.startup, warp: o.warp === 0 ? "none" : "copula" }),
   bananas: (o) => bananas({ startupTrials: o.startup, ensemble: o.ensemble, batch: o.batch }),
   reinforce: (o) => reinforce({ batch: o.batch, learningRate: o.lr }),
   ppo: (o) => ppo({ batch: o.batch, learningRate: o.lr, epochs: o.epochs }),
@@ -27,6 +27,7 @@ const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
   asha: () => ({ ...randomSearch(), name: "asha" }),
   hyperband: () => ({ ...randomSearch(), name: "hyperband" }),
   bohb: () => bohb(),
+  "bohb-gp": () => bohb({ model: "gp" }),
   nsga2: (o) => nsga2({ population: o.population, crossover: o.crossover }),
 };
 

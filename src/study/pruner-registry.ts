@@ -6,7 +6,7 @@ import { hyperbandPruner, successiveHalvingPruner } from "./successive-halving.j
 export const PRUNER_NAMES = ["none", "median", "asha", "hyperband"];
 
 /** Multi-fidelity strategies come with the pruner that makes them what they are. */
-export const DEFAULT_PRUNER: Record<string, string> = { asha: "asha", hyperband: "hyperband", bohb: "hyperband" };
+export const DEFAULT_PRUNER: Record<string, string> = { asha: "asha", hyperband: "hyperband", bohb: "hyperband", "bohb-gp": "asha" };
 
 export function resolvePruner(name: string, evaluator: Pick<Evaluator, "name" | "maxStep">): Pruner {
   switch (name) {

@@ -35,8 +35,9 @@ export class Rng {
   }
 
   /** Index drawn with probability proportional to weights (all >= 0, not all zero). */
-  weightedIndex(weights: readonly number[]): number {
-    const total = weights.reduce((sum, w) => sum + w, 0);
+  weightedIndex(weights: ArrayLike<number>): number {
+    let total = 0;
+    for (let i = 0; i < weights.length; i++) total += weights[i];
     let threshold = this.float() * total;
     for (let i = 0; i < weights.length; i++) {
       threshold -= weights[i];

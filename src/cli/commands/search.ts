@@ -48,7 +48,7 @@ export function registerSearch(program: Command): void {
     .option("--objective <metric[:max|min]>", "objective (repeat for several; default: the benchmark's first metric)", collect, [])
     .option("--constraint <metric<=x|metric>=x>", "hard constraint (repeatable)", collect, [])
     .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable)", collect, [])
-    .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: asha for asha, hyperband for hyperband and bohb, else none)`)
+    .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: asha for asha and bohb-gp, hyperband for hyperband and bohb, else none)`)
     .option("--json", "print one JSON summary as the last line of stdout")
     .action(async (options: SearchOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");

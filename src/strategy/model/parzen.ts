@@ -34,8 +34,9 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
  * there) is scored by the prior kernel.
  */
 export class ParzenEstimator {
-  private readonly logWeights: number[];
+  /** Normalised mixture weights, the prior's last. */
   private readonly weights: Float64Array;
+  private logWeightsCache: Float64Array | null = null;
   private readonly sigma: number;
 
   constructor(
@@ -43,10 +44,13 @@ export class ParzenEstimator {
     private readonly priorWeight: number,
     dimensions: number,
   ) {
-    const weights = [...observationWeights(observations.length), priorWeight];
-    const total = weights.reduce((a, b) => a + b, 0);
-    this.logWeights = weights.map((w) => Math.log(w / total));
-    this.weights = Float64Array.from(weights, (w) => w / total);
+    const weights = new Float64Array(observations.length + 1);
+    weights.set(observationWeights(observations.length));
+    weights[observations.length] = priorWeight;
+    let total = 0;
+    for (const w of weights) total += w;
+    for (let k = 0; k < weights.length; k++) weights[k] /= total;
+    this.weights = weights;
     this.sigma = Math.min(1, Math.max(0.01, 0.2 * Math.max(observations.length, 1) ** (-1 / (Math.max(dimensions, 1) + 4))));
   }
 
@@ -54,24 +58,37 @@ export class ParzenEstimator {
     return this.observations.length + 1;
   }
 
-  /** Picks a mixture component (the last index is the prior). */
-  pickComponent(rng: Rng): number {
-    return rng.weightedIndex(this.logWeights.map(Math.exp));
+  private get logWeights(): Float64Array {
+    return (this.logWeightsCache ??= this.weights.map(Math.log));
   }
 
+  /** Picks a mixture component (the last index is the prior). */
+  pickComponent(rng: Rng): number {
+    return rng.weightedIndex(this.weights);
+  }
+
+  /** Per-kernel products, reused across calls (scoring runs 2 x candidates times per proposal). */
+  private scratch: Float64Array | null = null;
+
   private categoricalLogDensity(x: Decisions, params: ReadonlyMap<string, ParamSpec>): number {
-    const products = Float64Array.from(this.weights);
+    const products = (this.scratch ??= new Float64Array(this.weights.length));
+    products.set(this.weights);
     const share = this.priorWeight / this.kernels;
     for (const [path, value] of x) {
       const param = params.get(path) as Extract<ParamSpec, { kind: "categorical" }>;
       const { codes } = this.column(path, param);
       const choices = param.choices.length;
-      const [hit, miss, prior] = [(1 + share) / (1 + share * choices), share / (1 + share * choices), 1 / choices];
+      const hit = (1 + share) / (1 + share * choices);
+      const miss = share / (1 + share * choices);
+      const prior = 1 / choices;
       const code = param.choices.indexOf(value);
-      for (let k = 0; k < products.length; k++) products[k] *= codes[k] < 0 ? prior : codes[k] === code ? hit : miss;
+      for (let k = 0; k < products.length; k++) {
+        const c = codes[k];
+        products[k] *= c === code ? hit : c < 0 ? prior : miss;
+      }
     }
     let total = 0;
-    for (const p of products) total += p;
+    for (let k = 0; k < products.length; k++) total += products[k];
     return Math.log(total);
   }
 
@@ -104,12 +121,11 @@ export class ParzenEstimator {
       const mu = new Float64Array(n);
       const sigma = new Float64Array(n);
       const logNorm = new Float64Array(n);
-      for (let k = 0; k < n; k++) {
+      for (let k = 0; k < n - 1; k++) {
+        if (param.kind === "categorical") codes[k] = choiceCode(this.observations[k], path, param.choices);
+      }
+      for (let k = 0; k < n && param.kind !== "categorical"; k++) {
         const v = k < n - 1 ? this.observations[k].get(path) : undefined;
-        if (param.kind === "categorical") {
-          if (v !== undefined) codes[k] = param.choices.indexOf(v);
-          continue;
-        }
         [mu[k], sigma[k]] = v === undefined ? [0.5, 1] : [toUnit(param, v as number), this.sigma];
         // Truncation to [0, 1]: divide by the mass the Gaussian puts there.
         const mass = normalCdf((1 - mu[k]) / sigma[k]) - normalCdf(-mu[k] / sigma[k]);
@@ -158,4 +174,23 @@ export function observationWeights(n: number): number[] {
   if (n < 25) return Array(n).fill(1);
   const ramp = n - 25;
   return [...Array.from({ length: ramp }, (_, i) => (ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1))), ...Array(25).fill(1)];
+}
+
+/**
+ * An observation's choice index for a categorical decision (-1: inactive there), remembered per observation:
+ * TPE rebuilds its estimators on every proposal over the same finished trials, and comparing their values
+ * with the choices (strings) again each time was most of a proposal's cost at 1000 trials.
+ */
+const choiceCodes = new WeakMap<Decisions, Map<string, number>>();
+
+function choiceCode(observation: Decisions, path: string, choices: readonly Value[]): number {
+  let codes = choiceCodes.get(observation);
+  if (!codes) choiceCodes.set(observation, (codes = new Map()));
+  let code = codes.get(path);
+  if (code === undefined) {
+    const value = observation.get(path);
+    code = value === undefined ? -1 : choices.indexOf(value);
+    codes.set(path, code);
+  }
+  return code;
 }
