@@ -112,6 +112,9 @@ export class ParzenEstimator {
   /** Each decision's observed value per kernel (undefined: the prior, or inactive there), built on first use. */
   private readonly columns = new Map<string, { codes: Int32Array; mu: Float64Array; logNorm: Float64Array; sigma: Float64Array }>();
 
+  /** Each observation's remembered choice indices (see choiceCode), fetched once per estimator. */
+  private codeRows: CodeRow[] | null = null;
+
   private column(path: string, param: ParamSpec) {
     let column = this.columns.get(path);
     if (!column) {
@@ -121,8 +124,10 @@ export class ParzenEstimator {
       const mu = new Float64Array(n);
       const sigma = new Float64Array(n);
       const logNorm = new Float64Array(n);
-      for (let k = 0; k < n - 1; k++) {
-        if (param.kind === "categorical") codes[k] = choiceCode(this.observations[k], path, param.choices);
+      if (param.kind === "categorical") {
+        const slot = pathSlot(path);
+        const rows = (this.codeRows ??= this.observations.map(codeRow));
+        for (let k = 0; k < n - 1; k++) codes[k] = choiceCode(rows[k], this.observations[k], slot, path, param.choices);
       }
       for (let k = 0; k < n && param.kind !== "categorical"; k++) {
         const v = k < n - 1 ? this.observations[k].get(path) : undefined;
@@ -178,19 +183,40 @@ export function observationWeights(n: number): number[] {
 
 /**
  * An observation's choice index for a categorical decision (-1: inactive there), remembered per observation:
- * TPE rebuilds its estimators on every proposal over the same finished trials, and comparing their values
- * with the choices (strings) again each time was most of a proposal's cost at 1000 trials.
+ * TPE rebuilds its estimators on every proposal over the same finished trials, and looking their values up
+ * and comparing them with the choices (strings) again each time was most of a proposal's cost at 1000
+ * trials. Rows are indexed by a slot per decision path, so a remembered code costs one array read.
  */
-const choiceCodes = new WeakMap<Decisions, Map<string, number>>();
+interface CodeRow {
+  codes: Int32Array;
+}
 
-function choiceCode(observation: Decisions, path: string, choices: readonly Value[]): number {
-  let codes = choiceCodes.get(observation);
-  if (!codes) choiceCodes.set(observation, (codes = new Map()));
-  let code = codes.get(path);
-  if (code === undefined) {
+const UNKNOWN = -2;
+const slots = new Map<string, number>();
+const codeRows = new WeakMap<Decisions, CodeRow>();
+
+function pathSlot(path: string): number {
+  let slot = slots.get(path);
+  if (slot === undefined) slots.set(path, (slot = slots.size));
+  return slot;
+}
+
+function codeRow(observation: Decisions): CodeRow {
+  let row = codeRows.get(observation);
+  if (!row) codeRows.set(observation, (row = { codes: new Int32Array(0) }));
+  return row;
+}
+
+function choiceCode(row: CodeRow, observation: Decisions, slot: number, path: string, choices: readonly Value[]): number {
+  if (slot >= row.codes.length) {
+    const grown = new Int32Array(Math.max(slot + 1, 2 * row.codes.length, 8)).fill(UNKNOWN);
+    grown.set(row.codes);
+    row.codes = grown;
+  }
+  let code = row.codes[slot];
+  if (code === UNKNOWN) {
     const value = observation.get(path);
-    code = value === undefined ? -1 : choices.indexOf(value);
-    codes.set(path, code);
+    code = row.codes[slot] = value === undefined ? -1 : choices.indexOf(value);
   }
   return code;
 }
