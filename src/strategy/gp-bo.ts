@@ -1,4 +1,4 @@
-import { GaussianProcess, expectedImprovement, type GpHyperparameters } from "./model/gaussian-process.js";
+import { GaussianProcess, expectedImprovement, hyperparameterFitSize, keepBestAndRecent, type GpHyperparameters } from "./model/gaussian-process.js";
 import { copulaWarp } from "./model/output-warping.js";
 import { maximizeAcquisition } from "./acquisition.js";
 import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
@@ -12,8 +12,6 @@ export interface GpBoOptions {
 
 /** Exact GP inference is O(n^3): beyond this many trials, the model sees the best half and the most recent half. */
 const MAX_POINTS = 400;
-/** Hyperparameters are refitted each time the data grew by this factor. */
-const REFIT_GROWTH = 1.15;
 
 /**
  * Bayesian optimisation with a Gaussian process (GP-BO): an RBF/Hamming kernel on the space's encoding,
@@ -45,20 +43,17 @@ interface GpProposalOptions {
 
 /**
  * The unseen config with the highest expected improvement under a GP fitted on `trials`' fitness, or null.
- * Kernel hyperparameters cost O(n^3) per grid point, so they are fitted only at data sizes m, m·1.15, m·1.15²...
- * on that prefix of the trials and reused in between: a proposal stays a function of the trials alone, also
- * after a resume.
+ * Kernel hyperparameters are fitted on a prefix of the trials (see hyperparameterFitSize) and reused.
  */
 function proposeWithGp<C>(context: StrategyContext<C>, trials: readonly TrialView<C>[], options: GpProposalOptions): C | null {
   if (trials.length < 2) return null;
   const transform = (values: number[]) => (options.warp === "copula" ? copulaWarp(values) : values);
   const encode = (t: TrialView<C>) => Float64Array.from(context.space.encode(t.config));
   const data = (subset: readonly TrialView<C>[]) => {
-    const points = subset.length <= MAX_POINTS ? subset : subsample(subset);
+    const points = keepBestAndRecent(subset, (t) => t.fitness, MAX_POINTS);
     return { points, x: points.map(encode), y: transform(points.map((t) => t.fitness)) };
   };
-  let fitSize = Math.min(trials.length, Math.max(2, options.minFit));
-  while (Math.ceil(fitSize * REFIT_GROWTH) <= trials.length) fitSize = Math.ceil(fitSize * REFIT_GROWTH);
+  const fitSize = hyperparameterFitSize(trials.length, options.minFit);
   const fitKey = `${fitSize}:${trials[fitSize - 1].number}:${trials[fitSize - 1].key}`;
   let hyper = options.fits.get(fitKey);
   if (!hyper) {
@@ -78,11 +73,4 @@ function proposeWithGp<C>(context: StrategyContext<C>, trials: readonly TrialVie
     },
     { starts: 5, randomCandidates: 200, steps: 5 },
   );
-}
-
-function subsample<T extends { fitness: number; number: number }>(trials: readonly T[]): T[] {
-  const best = [...trials].sort((a, b) => b.fitness - a.fitness).slice(0, MAX_POINTS / 2);
-  const chosen = new Set(best);
-  for (let i = trials.length - 1; i >= 0 && chosen.size < MAX_POINTS; i--) chosen.add(trials[i]);
-  return trials.filter((t) => chosen.has(t));
 }

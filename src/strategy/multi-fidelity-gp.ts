@@ -1,7 +1,8 @@
 import { maximizeAcquisition } from "./acquisition.js";
-import { GaussianProcess, expectedImprovement, type GpHyperparameters } from "./model/gaussian-process.js";
+import { GaussianProcess, expectedImprovement, hyperparameterFitSize, keepBestAndRecent, type GpHyperparameters } from "./model/gaussian-process.js";
 import { copulaWarp } from "./model/output-warping.js";
 import type { StrategyContext, TrialView } from "./strategy.js";
+import { valueAtRung } from "../study/successive-halving.js";
 
 /** A trial's value at the last step it reached (higher is better), as a multi-fidelity observation. */
 export interface FidelityObservation<C> {
@@ -15,8 +16,6 @@ export interface FidelityObservation<C> {
 
 /** How strongly the fidelity input counts against the architecture's encoding; chosen by marginal likelihood. */
 const FIDELITY_SCALES = [0.5, 1, 2, 4];
-/** Hyperparameters are refitted each time the observations grew by this factor. */
-const REFIT_GROWTH = 1.15;
 
 export interface MultiFidelityGpOptions {
   /** The step proposals are judged at (the full fidelity, e.g. 98 epochs). */
@@ -39,7 +38,7 @@ export function proposeWithMultiFidelityGp<C>(context: StrategyContext<C>, obser
   if (observations.length < 2) return null;
   const fidelity = (step: number) => Math.min(1, Math.log(Math.max(step, 1)) / Math.log(Math.max(options.maxStep, 2)));
   const ranked = rankWithinSteps(observations);
-  const points = ranked.length <= options.maxPoints ? ranked : subsample(ranked, options.maxPoints);
+  const points = keepBestAndRecent(ranked, (p) => p.z, options.maxPoints);
   const encode = (config: C, step: number, scale: number) => {
     const code = context.space.encode(config);
     code.push(scale * fidelity(step));
@@ -90,24 +89,16 @@ function rankWithinSteps<C>(observations: readonly FidelityObservation<C>[]): Ra
   });
 }
 
-/** A trial's (signed) value at `step`: its own last report when that is the step, else its first report at or after it. */
+/** A trial's (signed) value at `step`: its own score when that is its step, else its report at the rung `step`. */
 function valueAtStep<C>(o: FidelityObservation<C>, step: number): number | undefined {
   if (o.step === step) return o.score;
-  if (o.step < step) return undefined;
-  const report = o.trial.intermediate.find((v) => v.step >= step);
-  return report === undefined ? undefined : o.sign * report.value;
+  const value = valueAtRung(o.trial.intermediate, step);
+  return value === undefined ? undefined : o.sign * value;
 }
 
-function subsample<C>(points: readonly Ranked<C>[], maxPoints: number): Ranked<C>[] {
-  const chosen = new Set([...points].sort((a, b) => b.z - a.z).slice(0, maxPoints / 2));
-  for (let i = points.length - 1; i >= 0 && chosen.size < maxPoints; i--) chosen.add(points[i]);
-  return points.filter((p) => chosen.has(p));
-}
-
-/** Kernel hyperparameters and the fidelity scale, refitted on a prefix only when the data grew by REFIT_GROWTH. */
+/** Kernel hyperparameters and the fidelity scale, fitted on a prefix of the points (see hyperparameterFitSize). */
 function fitHyperparameters<C>(points: readonly Ranked<C>[], encode: (config: C, step: number, scale: number) => Float64Array, options: MultiFidelityGpOptions) {
-  let fitSize = Math.min(points.length, 10);
-  while (Math.ceil(fitSize * REFIT_GROWTH) <= points.length) fitSize = Math.ceil(fitSize * REFIT_GROWTH);
+  const fitSize = hyperparameterFitSize(points.length, 10);
   const last = points[fitSize - 1];
   const key = `${fitSize}:${last.trial.number}:${last.step}`;
   let fitted = options.fits.get(key);

@@ -79,3 +79,25 @@ export function expectedImprovement(mean: number, std: number, best: number): nu
   const z = (mean - best) / std;
   return (mean - best) * normalCdf(z) + std * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
 }
+
+/** Hyperparameters are refitted each time the data grew by this factor. */
+const REFIT_GROWTH = 1.15;
+
+/**
+ * The data size kernel hyperparameters are fitted at for n points: the largest of minFit, minFit·1.15,
+ * minFit·1.15²... not above n. Fitting costs O(n^3) per grid point, so a fit on that prefix is reused until
+ * the next size, and depends on the data alone (also after a resume).
+ */
+export function hyperparameterFitSize(n: number, minFit: number): number {
+  let size = Math.min(n, Math.max(2, minFit));
+  while (Math.ceil(size * REFIT_GROWTH) <= n) size = Math.ceil(size * REFIT_GROWTH);
+  return size;
+}
+
+/** At most `max` of `items` for exact GP inference: the best half by `score`, then the most recent. */
+export function keepBestAndRecent<T>(items: readonly T[], score: (item: T) => number, max: number): T[] {
+  if (items.length <= max) return [...items];
+  const chosen = new Set([...items].sort((a, b) => score(b) - score(a)).slice(0, max / 2));
+  for (let i = items.length - 1; i >= 0 && chosen.size < max; i--) chosen.add(items[i]);
+  return items.filter((item) => chosen.has(item));
+}

@@ -128,13 +128,14 @@ export class ParzenEstimator {
         const slot = pathSlot(path);
         const rows = (this.codeRows ??= this.observations.map(codeRow));
         for (let k = 0; k < n - 1; k++) codes[k] = choiceCode(rows[k], this.observations[k], slot, path, param.choices);
-      }
-      for (let k = 0; k < n && param.kind !== "categorical"; k++) {
-        const v = k < n - 1 ? this.observations[k].get(path) : undefined;
-        [mu[k], sigma[k]] = v === undefined ? [0.5, 1] : [toUnit(param, v as number), this.sigma];
-        // Truncation to [0, 1]: divide by the mass the Gaussian puts there.
-        const mass = normalCdf((1 - mu[k]) / sigma[k]) - normalCdf(-mu[k] / sigma[k]);
-        logNorm[k] = -LOG_SQRT_2PI - Math.log(sigma[k]) - Math.log(Math.max(mass, 1e-12));
+      } else {
+        for (let k = 0; k < n; k++) {
+          const v = k < n - 1 ? this.observations[k].get(path) : undefined;
+          [mu[k], sigma[k]] = v === undefined ? [0.5, 1] : [toUnit(param, v as number), this.sigma];
+          // Truncation to [0, 1]: divide by the mass the Gaussian puts there.
+          const mass = normalCdf((1 - mu[k]) / sigma[k]) - normalCdf(-mu[k] / sigma[k]);
+          logNorm[k] = -LOG_SQRT_2PI - Math.log(sigma[k]) - Math.log(Math.max(mass, 1e-12));
+        }
       }
       column = { codes, mu, logNorm, sigma };
       this.columns.set(path, column);
