@@ -56,7 +56,7 @@ describe("surrogate models", () => {
   });
 
   it("weights observations as Optuna does: flat up to 25, then a ramp for the older ones", () => {
-    assert.deepEqual(observationWeights(3), [1, 1, 1]);
+    assert.deepEqual(Array.from(observationWeights(3)), [1, 1, 1]);
     const weights = observationWeights(30);
     assert.equal(weights.length, 30);
     assert.ok(weights[0] < weights[3] && weights[3] < weights[4] && weights[4] === 1 && weights[29] === 1);

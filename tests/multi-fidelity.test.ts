@@ -99,6 +99,17 @@ describe("multi-fidelity", () => {
     assert.ok(modelled > random, `bohb ${modelled} vs hyperband ${random}`);
   });
 
+  it("BOHB with a GP model proposes from the history alone: a fresh instance mid-study changes nothing", async () => {
+    const pruner = () => successiveHalvingPruner({ minResource: 1, reductionFactor: 3 });
+    const fresh = bohb({ model: "gp", gpPoints: 40 });
+    const uninterrupted = await run(bohb({ model: "gp", gpPoints: 40 }), pruner(), 7, 90);
+    const firstHalf = bohb({ model: "gp", gpPoints: 40 });
+    const resumed: Strategy = { name: "bohb-gp", propose: (context) => (context.trialNumber < 60 ? firstHalf : fresh).propose(context) };
+    const other = await run(resumed, pruner(), 7, 90);
+    const keys = async (study: Study<Nb201Config>) => (await study.trials()).map((t) => JSON.stringify(t.config));
+    assert.deepEqual(await keys(other), await keys(uninterrupted));
+  });
+
   it("BOHB with a GP model also beats Hyperband's random sampling", async () => {
     const random = await medianBestUnderHyperband(randomSearch, [0, 1, 2], 150);
     const modelled = await medianBestUnderHyperband(() => bohb({ model: "gp" }), [0, 1, 2], 150);

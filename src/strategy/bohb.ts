@@ -6,7 +6,7 @@ import { proposeWithMultiFidelityGp, type FidelityObservation } from "./multi-fi
 import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
 
 /** The GP sees at most this many observations (the best half and the most recent): BOHB proposes thousands of trials. */
-const GP_POINTS = 200;
+const DEFAULT_GP_POINTS = 200;
 
 export interface BohbOptions {
   /** Share of the good trials at the chosen budget (Falkner et al.: 15%). */
@@ -26,6 +26,8 @@ export interface BohbOptions {
   model?: "tpe" | "gp";
   /** With the GP: the full-fidelity step proposals aim at (default: the largest step any trial reached). */
   maxStep?: number;
+  /** With the GP: at most this many observations in the model, the best half and the most recent (default 200). */
+  gpPoints?: number;
 }
 
 /**
@@ -37,6 +39,8 @@ export function bohb(options: BohbOptions = {}): Strategy {
   const model = options.model ?? "tpe";
   const randomFraction = options.randomFraction ?? (model === "gp" ? 0.1 : 1 / 3);
   const candidates = options.candidates ?? 64;
+  const gpPoints = options.gpPoints ?? DEFAULT_GP_POINTS;
+  if (!Number.isInteger(gpPoints) || gpPoints < 8) throw new NascentError(`bohb gpPoints must be an integer of at least 8, got ${gpPoints}`);
   if (!(topFraction > 0 && topFraction < 1)) throw new NascentError(`bohb topFraction must be in (0, 1), got ${topFraction}`);
   const cache = new WeakMap<object, Map<string, string | number | boolean>>();
   const fits = new Map<string, { hyper: GpHyperparameters; fidelityScale: number }>();
@@ -49,7 +53,7 @@ export function bohb(options: BohbOptions = {}): Strategy {
         const observations = lastReports(context.history, context.directions[0]);
         if (observations.length < 8) return random();
         const maxStep = options.maxStep ?? Math.max(...observations.map((o) => o.step));
-        const config = proposeWithMultiFidelityGp(context, observations, { maxStep, maxPoints: GP_POINTS, fits });
+        const config = proposeWithMultiFidelityGp(context, observations, { maxStep, maxPoints: gpPoints, fits });
         return config ? { config, note: { model: "gp" } } : random();
       }
       const decisionsOf = decisionCache(context, cache);

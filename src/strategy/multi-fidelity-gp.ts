@@ -44,7 +44,7 @@ export function proposeWithMultiFidelityGp<C>(context: StrategyContext<C>, obser
     code.push(scale * fidelity(step));
     return Float64Array.from(code);
   };
-  const fitted = fitHyperparameters(points, encode, options);
+  const fitted = fitHyperparameters(ranked, encode, options);
   const x = points.map((p) => encode(p.trial.config, p.step, fitted.fidelityScale));
   const gp = GaussianProcess.fit(
     x,
@@ -96,14 +96,18 @@ function valueAtStep<C>(o: FidelityObservation<C>, step: number): number | undef
   return value === undefined ? undefined : o.sign * value;
 }
 
-/** Kernel hyperparameters and the fidelity scale, fitted on a prefix of the points (see hyperparameterFitSize). */
-function fitHyperparameters<C>(points: readonly Ranked<C>[], encode: (config: C, step: number, scale: number) => Float64Array, options: MultiFidelityGpOptions) {
-  const fitSize = hyperparameterFitSize(points.length, 10);
-  const last = points[fitSize - 1];
-  const key = `${fitSize}:${last.trial.number}:${last.step}`;
+/**
+ * Kernel hyperparameters and the fidelity scale, fitted on the first observations (see
+ * hyperparameterFitSize), subsampled as the model's data is. The cache key names every (trial, step) in that
+ * prefix, so the fit depends on the history alone: it is redone when the prefix grows or one of its trials
+ * was promoted to a later step, not on every proposal.
+ */
+function fitHyperparameters<C>(ranked: readonly Ranked<C>[], encode: (config: C, step: number, scale: number) => Float64Array, options: MultiFidelityGpOptions) {
+  const fitSize = hyperparameterFitSize(ranked.length, 10);
+  const prefix = keepBestAndRecent(ranked.slice(0, fitSize), (p) => p.z, options.maxPoints);
+  const key = prefix.map((p) => `${p.trial.number}@${p.step}`).join(",");
   let fitted = options.fits.get(key);
   if (!fitted) {
-    const prefix = points.slice(0, fitSize);
     let best: { gp: GaussianProcess; fidelityScale: number } | null = null;
     for (const fidelityScale of FIDELITY_SCALES) {
       const gp = GaussianProcess.fit(
@@ -113,6 +117,7 @@ function fitHyperparameters<C>(points: readonly Ranked<C>[], encode: (config: C,
       if (!best || gp.logLikelihood > best.gp.logLikelihood) best = { gp, fidelityScale };
     }
     fitted = { hyper: best!.gp.hyper, fidelityScale: best!.fidelityScale };
+    options.fits.clear(); // the history only grows, so an earlier prefix never comes back
     options.fits.set(key, fitted);
   }
   return fitted;

@@ -69,6 +69,7 @@ export class ParzenEstimator {
 
   /** Per-kernel products, reused across calls (scoring runs 2 x candidates times per proposal). */
   private scratch: Float64Array | null = null;
+  private factorScratch = new Float64Array(0);
 
   private categoricalLogDensity(x: Decisions, params: ReadonlyMap<string, ParamSpec>): number {
     const products = (this.scratch ??= new Float64Array(this.weights.length));
@@ -80,12 +81,12 @@ export class ParzenEstimator {
       const choices = param.choices.length;
       const hit = (1 + share) / (1 + share * choices);
       const miss = share / (1 + share * choices);
-      const prior = 1 / choices;
-      const code = param.choices.indexOf(value);
-      for (let k = 0; k < products.length; k++) {
-        const c = codes[k];
-        products[k] *= c === code ? hit : c < 0 ? prior : miss;
-      }
+      // Factor by observed code + 1 (0: the prior or inactive), so the kernel loop has no branches.
+      const factors = (this.factorScratch = this.factorScratch.length > choices ? this.factorScratch : new Float64Array(choices + 1));
+      factors.fill(miss, 1, choices + 1);
+      factors[0] = 1 / choices;
+      factors[param.choices.indexOf(value) + 1] = hit;
+      for (let k = 0; k < products.length; k++) products[k] *= factors[codes[k] + 1];
     }
     let total = 0;
     for (let k = 0; k < products.length; k++) total += products[k];
@@ -175,12 +176,20 @@ export class ParzenEstimator {
   }
 }
 
-/** Optuna's default weights: equal for the last 25 observations, a ramp from 1/n for older ones. */
-export function observationWeights(n: number): number[] {
-  if (n < 25) return Array(n).fill(1);
-  const ramp = n - 25;
-  return [...Array.from({ length: ramp }, (_, i) => (ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1))), ...Array(25).fill(1)];
+/** Optuna's default weights: equal for the last 25 observations, a ramp from 1/n for older ones (read-only). */
+export function observationWeights(n: number): Readonly<Float64Array> {
+  let weights = weightsByCount.get(n);
+  if (!weights) {
+    weights = new Float64Array(n).fill(1);
+    const ramp = n - 25;
+    for (let i = 0; i < ramp; i++) weights[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1);
+    if (weightsByCount.size > 16) weightsByCount.clear();
+    weightsByCount.set(n, weights);
+  }
+  return weights;
 }
+/** Each proposal builds its two estimators over about the same counts as the last one did. */
+const weightsByCount = new Map<number, Float64Array>();
 
 /**
  * An observation's choice index for a categorical decision (-1: inactive there), remembered per observation:
