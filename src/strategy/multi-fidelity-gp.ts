@@ -98,13 +98,14 @@ function valueAtStep<C>(o: FidelityObservation<C>, step: number): number | undef
 
 /**
  * Kernel hyperparameters and the fidelity scale, fitted on the first observations (see
- * hyperparameterFitSize), subsampled as the model's data is. The cache key names every (trial, step) in that
- * prefix, so the fit depends on the history alone: it is redone when the prefix grows or one of its trials
- * was promoted to a later step, not on every proposal.
+ * hyperparameterFitSize), ranked among themselves and subsampled as the model's data is. The cache key names
+ * every (trial, step) in that prefix, so the fit depends on the history alone (a resumed study fits the same):
+ * it is redone when the prefix grows or one of its trials was promoted to a later step, not on every proposal.
  */
 function fitHyperparameters<C>(ranked: readonly Ranked<C>[], encode: (config: C, step: number, scale: number) => Float64Array, options: MultiFidelityGpOptions) {
   const fitSize = hyperparameterFitSize(ranked.length, 10);
-  const prefix = keepBestAndRecent(ranked.slice(0, fitSize), (p) => p.z, options.maxPoints);
+  // Ranked among the prefix alone, so the fit is a function of the key below.
+  const prefix = keepBestAndRecent(rankWithinSteps(ranked.slice(0, fitSize)), (p) => p.z, options.maxPoints);
   const key = prefix.map((p) => `${p.trial.number}@${p.step}`).join(",");
   let fitted = options.fits.get(key);
   if (!fitted) {
