@@ -99,16 +99,20 @@ function valueAtStep<C>(o: FidelityObservation<C>, step: number): number | undef
 /**
  * Kernel hyperparameters and the fidelity scale, fitted on the first observations (see
  * hyperparameterFitSize), ranked among themselves and subsampled as the model's data is. The cache key names
- * every (trial, step) in that prefix, so the fit depends on the history alone (a resumed study fits the same):
- * it is redone when the prefix grows or one of its trials was promoted to a later step, not on every proposal.
+ * every (trial, step) in the whole prefix, since each member's value moves the ranks: the fit depends on the
+ * history alone (a resumed study fits the same), and is redone when the prefix grows or one of its trials was
+ * promoted to a later step, not on every proposal.
  */
 function fitHyperparameters<C>(ranked: readonly Ranked<C>[], encode: (config: C, step: number, scale: number) => Float64Array, options: MultiFidelityGpOptions) {
   const fitSize = hyperparameterFitSize(ranked.length, 10);
-  // Ranked among the prefix alone, so the fit is a function of the key below.
-  const prefix = keepBestAndRecent(rankWithinSteps(ranked.slice(0, fitSize)), (p) => p.z, options.maxPoints);
-  const key = prefix.map((p) => `${p.trial.number}@${p.step}`).join(",");
+  const key = ranked
+    .slice(0, fitSize)
+    .map((p) => `${p.trial.number}@${p.step}`)
+    .join(",");
   let fitted = options.fits.get(key);
   if (!fitted) {
+    // Ranked among the prefix alone, so the fit is a function of the key; only on a miss.
+    const prefix = keepBestAndRecent(rankWithinSteps(ranked.slice(0, fitSize)), (p) => p.z, options.maxPoints);
     let best: { gp: GaussianProcess; fidelityScale: number } | null = null;
     for (const fidelityScale of FIDELITY_SCALES) {
       const gp = GaussianProcess.fit(
