@@ -7,7 +7,7 @@ then cosine decay, batch 128, peak learning rate 0.05) for 2 epochs on 10,000 tr
 test accuracy of each of N configs sampled from the space. Options change one thing at a time:
 
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/mobilenet_reference.py \
-        [--configs 6] [--batch 128] [--lr 0.05] [--adam] [--smoothing 0.1] [--plain] \
+        [--configs 6] [--epochs 2] [--batch 128] [--lr 0.05] [--adam] [--smoothing 0.1] [--plain] \
         [--stem-stride 2] [--stem-channels 8] [--channels 8,16,24,32] [--strides 2,1,2,1] [--head 64]
 """
 import argparse
@@ -81,11 +81,11 @@ def plain_cnn():
 def train(model, side, x, y, xt, yt, args):
     params = model.parameters()
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01) if args.adam else torch.optim.SGD(params, lr=args.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
-    steps = 2 * (len(x) // args.batch)
+    steps = args.epochs * (len(x) // args.batch)
     warm = min(100, steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (s + 1) / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / (steps - warm))))
     resize = (lambda t: F.interpolate(t, size=(side, side), mode="bilinear", align_corners=False)) if side != 28 else (lambda t: t)
-    for _ in range(2):
+    for _ in range(args.epochs):
         model.train()
         order = torch.randperm(len(x))
         for b in range(len(x) // args.batch):
@@ -102,6 +102,7 @@ def train(model, side, x, y, xt, yt, args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--configs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--adam", action="store_true")
