@@ -20,7 +20,7 @@ import { initNetwork } from "../src/nn/init.js";
 import type { Layer, Shape } from "../src/nn/layers.js";
 import { sgd } from "../src/nn/optimizer.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
-import { Rng } from "../src/util/rng.js";
+import { Rng } from "../src/core/rng.js";
 
 const NB201_ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 const NB201_BATCH = Number(process.env.NB201_BATCH ?? 8);

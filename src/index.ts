@@ -32,20 +32,20 @@ export { Nb301Evaluator } from "./evaluate/nb301.js";
 export { resolveBenchmark } from "./evaluate/registry.js";
 
 export { Study, type StudyOptions, type AskedTrial, type OptimizeOptions, type TellResult } from "./study/study.js";
-export { medianPruner, noPruning, type Pruner } from "./study/pruner.js";
-export { successiveHalvingPruner, hyperbandPruner } from "./study/successive-halving.js";
-export { resolvePruner, PRUNER_NAMES } from "./study/pruner-registry.js";
+export { medianPruner, noPruning, type Pruner } from "./pruner/pruner.js";
+export { successiveHalvingPruner, hyperbandPruner } from "./pruner/successive-halving.js";
+export { resolvePruner, PRUNER_NAMES } from "./pruner/registry.js";
 export { bohb } from "./strategy/bohb.js";
-export { paretoFront, bestTrial, dominates, parseConstraint, parseObjective } from "./study/objectives.js";
-export { hypervolume, nondominatedFronts, crowdingDistances, constrainedDominates } from "./study/pareto.js";
+export { paretoFront, bestTrial, dominates, parseConstraint, parseObjective } from "./core/objectives.js";
+export { hypervolume, nondominatedFronts, crowdingDistances, constrainedDominates } from "./core/pareto.js";
 
 export type { Storage, StudySpec, TrialRecord, ObjectiveSpec, ConstraintSpec } from "./storage/storage.js";
 export { MemoryStorage } from "./storage/memory.js";
 export { SqliteStorage } from "./storage/sqlite.js";
 export { openStorage, DEFAULT_STORAGE } from "./storage/open.js";
 
-export { Rng } from "./util/rng.js";
-export { NascentError, ConfigError, TrialsKeepFailing } from "./util/errors.js";
+export { Rng } from "./core/rng.js";
+export { NascentError, ConfigError, TrialsKeepFailing } from "./core/errors.js";
 
 export { TrainEvaluator, TRAIN_DATASETS, type TrainEvaluatorOptions } from "./evaluate/train.js";
 export { CommandEvaluator, type CommandEvaluatorOptions } from "./evaluate/command.js";

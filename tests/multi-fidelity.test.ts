@@ -16,7 +16,7 @@ import {
   type Pruner,
   type Strategy,
 } from "../src/index.js";
-import { rungSteps } from "../src/study/successive-halving.js";
+import { rungSteps } from "../src/pruner/successive-halving.js";
 
 const cifar10 = nb201Benchmark("cifar10");
 const EPOCHS = 27;

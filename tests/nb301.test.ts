@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import { fromConfigSpace, Nb301Evaluator, nb301Space, Rng, toConfigSpace, type Nb301Config } from "../src/index.js";
-import { dataPath } from "../src/util/data-path.js";
+import { dataPath } from "../src/core/data-path.js";
 
 interface Hyperparameter {
   name: string;

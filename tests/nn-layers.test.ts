@@ -6,7 +6,7 @@ import { forward, type TensorMap } from "../src/nn/forward.js";
 import { initNetwork } from "../src/nn/init.js";
 import { countCost, describeParams, type Layer, type Shape } from "../src/nn/layers.js";
 import { conv2d, pool2d } from "../src/nn/ops.js";
-import { Rng } from "../src/util/rng.js";
+import { Rng } from "../src/core/rng.js";
 
 before(async () => {
   await loadEngine();

@@ -14,8 +14,8 @@ import { initNetwork } from "../src/nn/init.js";
 import { countCost, type Layer } from "../src/nn/layers.js";
 import { releaseWeights, trainNetwork } from "../src/nn/trainer.js";
 import { mobilenetSpace, vitSpace } from "../src/space/builtin/macro.js";
-import { NascentError } from "../src/util/errors.js";
-import { Rng } from "../src/util/rng.js";
+import { NascentError } from "../src/core/errors.js";
+import { Rng } from "../src/core/rng.js";
 import { lastJsonLine, runCli, tempDir } from "./support.js";
 
 before(async () => {

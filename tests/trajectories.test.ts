@@ -18,7 +18,7 @@ import {
   type Nb201Config,
   type ObjectiveSpec,
 } from "../src/index.js";
-import { DEFAULT_PRUNER } from "../src/study/pruner-registry.js";
+import { DEFAULT_PRUNER } from "../src/pruner/registry.js";
 
 /**
  * The trials every registered strategy proposes on NB201 and NB301 with a fixed seed, recorded once

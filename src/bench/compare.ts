@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { resolveBenchmark } from "../evaluate/registry.js";
 import { resolveSpace } from "../space/builtin/index.js";
-import { Rng } from "../util/rng.js";
+import { Rng } from "../core/rng.js";
 import { optunaSampleEfficiency, optunaVersion } from "./optuna.js";
 import { bestSoFarSvg, svgToPng } from "./plot.js";
 import { runInWorkers } from "./pool.js";

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { dataPath } from "../util/data-path.js";
+import { dataPath } from "../core/data-path.js";
 import type { RunResult } from "./sample-efficiency.js";
 
 const run = promisify(execFile);

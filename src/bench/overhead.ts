@@ -3,7 +3,7 @@ import { nb201Space } from "../space/builtin/nb201.js";
 import { MemoryStorage } from "../storage/memory.js";
 import { resolveStrategy } from "../strategy/registry.js";
 import { Study } from "../study/study.js";
-import { Rng } from "../util/rng.js";
+import { Rng } from "../core/rng.js";
 import { quantile } from "./sample-efficiency.js";
 
 /** Asks not timed first, on both sides, so compilation and caches settle (JIT here, imports in Python). */

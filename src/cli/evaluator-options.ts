@@ -4,7 +4,7 @@ import { CommandEvaluator } from "../evaluate/command.js";
 import type { Evaluator } from "../evaluate/evaluator.js";
 import { resolveBenchmark } from "../evaluate/registry.js";
 import { TRAIN_DATASETS, TrainEvaluator } from "../evaluate/train.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { positiveInt, positiveNumber } from "./arguments.js";
 import type { TrainingProgress } from "./progress.js";
 

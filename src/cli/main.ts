@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { NascentError, TrialsKeepFailing } from "../util/errors.js";
+import { NascentError, TrialsKeepFailing } from "../core/errors.js";
 import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";

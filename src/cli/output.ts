@@ -1,5 +1,5 @@
 import type { Space } from "../space/space.js";
-import type { TrialRecord } from "../storage/storage.js";
+import type { TrialRecord } from "../core/trial.js";
 import type { Study } from "../study/study.js";
 
 /** The `best` part of the final JSON line: one trial for one objective, the Pareto front for several. */

@@ -1,6 +1,6 @@
 import { EdgeCellSpace } from "../space/edge-cell.js";
 import type { Space } from "../space/space.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 
 /** A config given on the command line: JSON, or an NB201 string for NB201-style cell spaces. */
 export function parseConfigArgument(space: Space<unknown>, text: string): unknown {

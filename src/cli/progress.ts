@@ -1,5 +1,5 @@
 import cliProgress from "cli-progress";
-import type { TrialRecord } from "../storage/storage.js";
+import type { TrialRecord } from "../core/trial.js";
 
 /** A progress bar on stderr (silent when stderr is not a terminal), showing trials and the best value. */
 export class SearchProgress {

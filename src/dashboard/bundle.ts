@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 
 /** The built web app (dist/dashboard), next to the compiled server in dist/src/dashboard. */
 export function bundleDir(): string {

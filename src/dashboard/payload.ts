@@ -1,6 +1,7 @@
-import type { StudySpec, StudySummary, TrialRecord } from "../storage/storage.js";
+import type { StudySpec, StudySummary } from "../storage/storage.js";
+import type { TrialRecord } from "../core/trial.js";
 import type { Storage } from "../storage/storage.js";
-import { bestTrial, paretoFront } from "../study/objectives.js";
+import { bestTrial, paretoFront } from "../core/objectives.js";
 import { Study } from "../study/study.js";
 
 /** The shapes the dashboard's pages read; the live server and the offline report produce the same ones. */

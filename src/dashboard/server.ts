@@ -1,7 +1,7 @@
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Storage } from "../storage/storage.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { bundleDir } from "./bundle.js";
 import { StudyCache } from "./payload.js";
 

@@ -1,4 +1,4 @@
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { EdgeCellSpace } from "../space/edge-cell.js";
 import { nb201Space, type Nb201Config } from "../space/builtin/nb201.js";
 import type { Space } from "../space/space.js";

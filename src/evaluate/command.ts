@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Space } from "../space/space.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import type { EvaluationContext, Evaluator, MetricInfo, Metrics } from "./evaluator.js";
 
 /**

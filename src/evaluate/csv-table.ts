@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 
 /** A CSV file read into columns, with errors that name the file, row and column. */
 export class CsvTable {

@@ -1,10 +1,11 @@
+import type { Direction } from "../core/objectives.js";
 import type { Space } from "../space/space.js";
-import type { Rng } from "../util/rng.js";
+import type { Rng } from "../core/rng.js";
 
 /** What an evaluation measured: the objective and any costs (params, FLOPs, latency...), by name. */
 export type Metrics = Record<string, number>;
 
-export type Direction = "maximize" | "minimize";
+export type { Direction } from "../core/objectives.js";
 
 export interface MetricInfo {
   name: string;

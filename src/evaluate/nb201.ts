@@ -1,5 +1,5 @@
-import { dataPath } from "../util/data-path.js";
-import { NascentError } from "../util/errors.js";
+import { dataPath } from "../core/data-path.js";
+import { NascentError } from "../core/errors.js";
 import { ArchTableEvaluator, type TableMetric } from "./arch-table.js";
 import { CsvTable } from "./csv-table.js";
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
-import { dataPath } from "../util/data-path.js";
-import { NascentError } from "../util/errors.js";
-import { canonicalJson } from "../util/json.js";
+import { dataPath } from "../core/data-path.js";
+import { NascentError } from "../core/errors.js";
+import { canonicalJson } from "../core/json.js";
 import { nb301Space, toConfigSpace, type Nb301Config } from "../space/builtin/nb301.js";
 import type { Space } from "../space/space.js";
 import type { EvaluationContext, Evaluator, MetricInfo, Metrics } from "./evaluator.js";

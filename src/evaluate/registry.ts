@@ -1,4 +1,4 @@
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { csvBenchmark, nb201Benchmark } from "./nb201.js";
 import { Nb301Evaluator } from "./nb301.js";

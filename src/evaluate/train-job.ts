@@ -6,7 +6,7 @@ import { type DataSplits, resizeDataset, syntheticSplits } from "../nn/data/data
 import { loadFashionMnist } from "../nn/data/fashion-mnist.js";
 import { countCost } from "../nn/layers.js";
 import { releaseWeights, trainNetwork, type OptimizerName } from "../nn/trainer.js";
-import { Rng } from "../util/rng.js";
+import { Rng } from "../core/rng.js";
 import type { Metrics } from "./evaluator.js";
 
 export const TRAIN_DATASETS = ["fashion-mnist", "synthetic"] as const;

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { requireFashionMnist } from "../nn/data/fashion-mnist.js";
 import { networkBuilderFor } from "../nn/builders/index.js";
 import type { Space } from "../space/space.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import type { EvaluationContext, Evaluator, MetricInfo, Metrics } from "./evaluator.js";
 import { TRAIN_DATASETS, type EpochVerdict, type TrainDataset, type TrainJob, type TrainMessage, type TrainSettings } from "./train-job.js";
 

@@ -1,4 +1,4 @@
-import type { Rng } from "../util/rng.js";
+import type { Rng } from "../core/rng.js";
 import { engine } from "./engine/index.js";
 import type { TensorMap } from "./forward.js";
 import { describeParams, type Layer, type ParamInfo, type Shape } from "./layers.js";

@@ -1,5 +1,5 @@
 import type { OwnedFunction } from "@jax-js/jax";
-import type { Rng } from "../util/rng.js";
+import type { Rng } from "../core/rng.js";
 import type { DataSplits, ImageDataset } from "./data/dataset.js";
 import { shuffledIndices } from "./data/dataset.js";
 import { augmentBatch } from "./data/augment.js";

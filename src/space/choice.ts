@@ -1,6 +1,6 @@
-import { ConfigError } from "../util/errors.js";
-import { describe } from "../util/json.js";
-import type { Rng } from "../util/rng.js";
+import { ConfigError } from "../core/errors.js";
+import { describe } from "../core/json.js";
+import type { Rng } from "../core/rng.js";
 import { Space, type SpaceJson, type Suggest } from "./space.js";
 
 export type Primitive = string | number | boolean;

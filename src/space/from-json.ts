@@ -1,5 +1,5 @@
-import { NascentError } from "../util/errors.js";
-import { describe, type Json } from "../util/json.js";
+import { NascentError } from "../core/errors.js";
+import { describe, type Json } from "../core/json.js";
 import { BranchSpace } from "./branch.js";
 import { ChoiceSpace, type Primitive } from "./choice.js";
 import { DartsCellSpace } from "./darts-cell.js";

@@ -1,6 +1,6 @@
-import { ConfigError, NascentError } from "../util/errors.js";
-import { canonicalJson, type Json } from "../util/json.js";
-import type { Rng } from "../util/rng.js";
+import { ConfigError, NascentError } from "../core/errors.js";
+import { canonicalJson, type Json } from "../core/json.js";
+import type { Rng } from "../core/rng.js";
 
 /** One elementary decision of a config, as samplers that work decision by decision (TPE, RL) see it. */
 export type ParamSpec =

@@ -1,18 +1,6 @@
-import type { Json } from "../util/json.js";
-import {
-  StudyExistsError,
-  staleTrialReason,
-  type IntermediateValue,
-  type CreateTrialResult,
-  type NewTrial,
-  type Storage,
-  type StoredStudy,
-  type StudySpec,
-  type StudySummary,
-  type TrialChanges,
-  type TrialOutcome,
-  type TrialRecord,
-} from "./storage.js";
+import type { Json } from "../core/json.js";
+import { StudyExistsError, staleTrialReason, type CreateTrialResult, type NewTrial, type Storage, type StoredStudy, type StudySpec, type StudySummary, type TrialChanges } from "./storage.js";
+import type { IntermediateValue, TrialOutcome, TrialRecord } from "../core/trial.js";
 import { countStates, liveTrialCount } from "./summary.js";
 
 interface MemoryStudy {

@@ -1,4 +1,4 @@
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { MemoryStorage } from "./memory.js";
 import { SqliteStorage } from "./sqlite.js";
 import type { Storage } from "./storage.js";

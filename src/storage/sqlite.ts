@@ -1,21 +1,9 @@
 import Database from "better-sqlite3";
-import type { TrialState } from "../strategy/strategy.js";
-import { NascentError } from "../util/errors.js";
-import type { Json } from "../util/json.js";
-import {
-  StudyExistsError,
-  staleTrialReason,
-  type IntermediateValue,
-  type CreateTrialResult,
-  type NewTrial,
-  type Storage,
-  type StoredStudy,
-  type StudySpec,
-  type StudySummary,
-  type TrialChanges,
-  type TrialOutcome,
-  type TrialRecord,
-} from "./storage.js";
+import type { TrialState } from "../core/trial.js";
+import { NascentError } from "../core/errors.js";
+import type { Json } from "../core/json.js";
+import { StudyExistsError, staleTrialReason, type CreateTrialResult, type NewTrial, type Storage, type StoredStudy, type StudySpec, type StudySummary, type TrialChanges } from "./storage.js";
+import type { IntermediateValue, TrialOutcome, TrialRecord } from "../core/trial.js";
 import { countStates } from "./summary.js";
 
 const SCHEMA_VERSION = 1;

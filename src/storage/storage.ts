@@ -1,20 +1,10 @@
-import type { Direction } from "../evaluate/evaluator.js";
+import type { Json } from "../core/json.js";
+import type { ConstraintSpec, ObjectiveSpec } from "../core/objectives.js";
+import type { IntermediateValue, TrialOutcome, TrialRecord, TrialState } from "../core/trial.js";
 import type { SpaceJson } from "../space/space.js";
-import type { TrialState } from "../strategy/strategy.js";
-import type { Json } from "../util/json.js";
 
-export interface ObjectiveSpec {
-  /** The metric the evaluator returns (or the name given to told values). */
-  metric: string;
-  direction: Direction;
-}
-
-/** A hard constraint on a metric; a trial that breaks one is never reported as best. */
-export interface ConstraintSpec {
-  metric: string;
-  op: "<=" | ">=";
-  bound: number;
-}
+export type { ConstraintSpec, ObjectiveSpec } from "../core/objectives.js";
+export type { IntermediateValue, TrialOutcome, TrialRecord } from "../core/trial.js";
 
 /** Everything that defines a study; stored with it so a resume can check it is the same search. */
 export interface StudySpec {
@@ -44,38 +34,8 @@ export interface StudySummary {
   lastUpdate: number | null;
 }
 
-export interface IntermediateValue {
-  step: number;
-  value: number;
-}
 
-export interface TrialRecord {
-  number: number;
-  state: TrialState;
-  config: Json;
-  key: string;
-  note: Record<string, Json> | null;
-  values: number[] | null;
-  /** Everything the evaluator measured, objectives and costs alike. */
-  metrics: Record<string, number> | null;
-  /** Per constraint, how far it is broken (> 0) or met (<= 0), as Optuna's constraints_func. */
-  violations: number[] | null;
-  intermediate: IntermediateValue[];
-  userAttrs: Record<string, Json>;
-  error: string | null;
-  worker: string | null;
-  startedAt: number;
-  finishedAt: number | null;
-  leaseExpiresAt: number | null;
-}
 
-export interface TrialOutcome {
-  state: Exclude<TrialState, "running">;
-  values?: number[] | null;
-  metrics?: Record<string, number> | null;
-  violations?: number[] | null;
-  error?: string | null;
-}
 
 export interface NewTrial {
   /** The number the caller expects to get (see `nextTrialNumber`). */

@@ -1,4 +1,4 @@
-import type { TrialState } from "../strategy/strategy.js";
+import type { TrialState } from "../core/trial.js";
 
 export const TRIAL_STATES: readonly TrialState[] = ["running", "complete", "pruned", "failed"];
 

@@ -1,6 +1,6 @@
 import { predictorEncoding } from "../space/path-encoding.js";
-import { NascentError } from "../util/errors.js";
-import { Rng } from "../util/rng.js";
+import { NascentError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
 import { maximizeAcquisition } from "./acquisition.js";
 import { Mlp } from "./model/mlp.js";
 import { sampleUnseen, type Proposal, type Strategy, type StrategyContext } from "./strategy.js";

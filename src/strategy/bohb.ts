@@ -1,5 +1,5 @@
-import { signed } from "../study/objectives.js";
-import { NascentError } from "../util/errors.js";
+import { signed } from "../core/objectives.js";
+import { NascentError } from "../core/errors.js";
 import { decisionCache, proposeFromSplit } from "./tpe.js";
 import type { GpHyperparameters } from "./model/gaussian-process.js";
 import { proposeWithMultiFidelityGp, type FidelityObservation } from "./multi-fidelity-gp.js";

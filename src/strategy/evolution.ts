@@ -1,4 +1,4 @@
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { fittest, sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
 
 export interface EvolutionOptions {

@@ -2,7 +2,7 @@ import { maximizeAcquisition } from "./acquisition.js";
 import { GaussianProcess, expectedImprovement, hyperparameterFitSize, keepBestAndRecent, type GpHyperparameters } from "./model/gaussian-process.js";
 import { copulaWarp } from "./model/output-warping.js";
 import type { StrategyContext, TrialView } from "./strategy.js";
-import { valueAtRung } from "../study/successive-halving.js";
+import { valueAtRung } from "../pruner/successive-halving.js";
 
 /** A trial's value at the last step it reached (higher is better), as a multi-fidelity observation. */
 export interface FidelityObservation<C> {

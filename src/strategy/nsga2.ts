@@ -1,5 +1,5 @@
-import { NascentError } from "../util/errors.js";
-import { crowdingDistances, nondominatedFronts } from "../study/pareto.js";
+import { NascentError } from "../core/errors.js";
+import { crowdingDistances, nondominatedFronts } from "../core/pareto.js";
 import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
 
 export interface Nsga2Options {

@@ -1,5 +1,5 @@
 import type { Space } from "../space/space.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { DecisionPolicy, nearestOption, optionsOf, type Action } from "./model/policy.js";
 import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";
 

@@ -1,4 +1,4 @@
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { regularizedEvolution } from "./evolution.js";
 import { gridSearch } from "./grid.js";
 import { localSearch } from "./local-search.js";

@@ -1,9 +1,10 @@
+import type { TrialState } from "../core/trial.js";
 import type { Space } from "../space/space.js";
-import { NascentError } from "../util/errors.js";
-import type { Json } from "../util/json.js";
-import type { Rng } from "../util/rng.js";
+import { NascentError } from "../core/errors.js";
+import type { Json } from "../core/json.js";
+import type { Rng } from "../core/rng.js";
 
-export type TrialState = "running" | "complete" | "pruned" | "failed";
+export type { TrialState } from "../core/trial.js";
 
 /** What a strategy may know about a trial: never the storage row itself. */
 export interface TrialView<C> {

@@ -1,5 +1,5 @@
 import type { ParamSpec } from "../space/space.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { eliteOf } from "./nsga2.js";
 import { ParzenEstimator } from "./model/parzen.js";
 import { sampleUnseen, type Proposal, type Strategy, type StrategyContext, type TrialView } from "./strategy.js";

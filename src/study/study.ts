@@ -1,16 +1,19 @@
-import type { Direction, Evaluator, Metrics } from "../evaluate/evaluator.js";
+import type { Evaluator, Metrics } from "../evaluate/evaluator.js";
+import type { Direction } from "../core/objectives.js";
 import { spaceFromJson } from "../space/from-json.js";
 import type { Space } from "../space/space.js";
-import type { ConstraintSpec, ObjectiveSpec, Storage, StoredStudy, StudySpec, TrialOutcome, TrialRecord } from "../storage/storage.js";
+import type { Storage, StoredStudy, StudySpec } from "../storage/storage.js";
+import type { ConstraintSpec, ObjectiveSpec } from "../core/objectives.js";
+import type { TrialOutcome, TrialRecord } from "../core/trial.js";
 import { StudyExistsError } from "../storage/storage.js";
 import { randomSearch } from "../strategy/random.js";
 import { STRATEGY_NAMES, resolveStrategy } from "../strategy/registry.js";
 import { SearchExhausted, type Proposal, type Strategy, type TrialView } from "../strategy/strategy.js";
-import { NascentError, TrialsKeepFailing } from "../util/errors.js";
-import { canonicalJson, type Json } from "../util/json.js";
-import { Rng } from "../util/rng.js";
-import { bestTrial, constraintViolations, isFeasible, paretoFront, signed } from "./objectives.js";
-import { noPruning, type Pruner } from "./pruner.js";
+import { NascentError, TrialsKeepFailing } from "../core/errors.js";
+import { canonicalJson, type Json } from "../core/json.js";
+import { Rng } from "../core/rng.js";
+import { bestTrial, constraintViolations, isFeasible, paretoFront, signed } from "../core/objectives.js";
+import { noPruning, type Pruner } from "../pruner/pruner.js";
 import { detachedWorkerId, isDeadLocalWorker, processWorkerId } from "./worker.js";
 
 export interface StudyOptions<C> {

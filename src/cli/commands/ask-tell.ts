@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { DEFAULT_STORAGE } from "../../storage/open.js";
 import { Study } from "../../study/study.js";
-import { NascentError } from "../../util/errors.js";
+import { NascentError } from "../../core/errors.js";
 import { collect, integer } from "../arguments.js";
 import { parseConfigArgument } from "../parse-config.js";
 import { printJsonLine, trialJson } from "../output.js";

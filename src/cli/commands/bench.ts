@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { compareStrategies, markdownTable, writeReport, type RecordedComparison } from "../../bench/compare.js";
 import { optunaAskSeconds, optunaVersion } from "../../bench/optuna.js";
 import { askSeconds } from "../../bench/overhead.js";
-import { NascentError } from "../../util/errors.js";
+import { NascentError } from "../../core/errors.js";
 import { positiveInt } from "../arguments.js";
 import { printJsonLine } from "../output.js";
 

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { renderReport } from "../../dashboard/report.js";
 import { startDashboard } from "../../dashboard/server.js";
 import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
-import { NascentError } from "../../util/errors.js";
+import { NascentError } from "../../core/errors.js";
 import { integer } from "../arguments.js";
 import { withStorage } from "./read.js";
 

@@ -3,7 +3,7 @@ import { integer } from "../arguments.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
 import { TrainingProgress } from "../progress.js";
 import { resolveSpace } from "../../space/builtin/index.js";
-import { Rng } from "../../util/rng.js";
+import { Rng } from "../../core/rng.js";
 import { parseConfigArgument } from "../parse-config.js";
 import { printJsonLine } from "../output.js";
 

@@ -3,7 +3,7 @@ import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
 import type { Storage } from "../../storage/storage.js";
 import { TRIAL_STATES } from "../../storage/summary.js";
 import { Study } from "../../study/study.js";
-import { NascentError } from "../../util/errors.js";
+import { NascentError } from "../../core/errors.js";
 import { bestJson, printJsonLine, trialJson } from "../output.js";
 
 /** Opens the storage (read-only for commands that only read), runs `fn`, and always closes it. */

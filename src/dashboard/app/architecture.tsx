@@ -1,4 +1,4 @@
-import type { Json } from "../../util/json.js";
+import type { Json } from "../../core/json.js";
 
 type SpaceJson = { type: string; [key: string]: Json };
 type Part = { label: string; kind: "nb201" | "darts" | "stages"; config: unknown };

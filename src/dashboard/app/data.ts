@@ -1,4 +1,4 @@
-import type { TrialRecord } from "../../storage/storage.js";
+import type { TrialRecord } from "../../core/trial.js";
 import type { StudyListEntry, StudyPayload } from "../payload.js";
 
 /** Where the pages read from: the live server's API, or the data embedded in an offline report. */

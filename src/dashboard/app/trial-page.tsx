@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import type { StudySpec, TrialRecord } from "../../storage/storage.js";
+import type { StudySpec } from "../../storage/storage.js";
+import type { TrialRecord } from "../../core/trial.js";
 import { Architecture } from "./architecture.js";
 import type { DataSource } from "./data.js";
 import { formatDuration, formatNumber } from "./flatten.js";

@@ -1,8 +1,8 @@
 import { nb201Space, type Nb201Config } from "../../space/builtin/nb201.js";
 import { mobilenetSpace, vitSpace, type MobilenetConfig, type VitConfig } from "../../space/builtin/macro.js";
 import type { Space } from "../../space/space.js";
-import { NascentError } from "../../util/errors.js";
-import { canonicalJson } from "../../util/json.js";
+import { NascentError } from "../../core/errors.js";
+import { canonicalJson } from "../../core/json.js";
 import type { Layer, Shape } from "../layers.js";
 import { mobilenetNetwork, mobilenetResolution } from "./mobilenet.js";
 import { nb201Network } from "./nb201.js";

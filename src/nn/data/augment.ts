@@ -1,4 +1,4 @@
-import type { Rng } from "../../util/rng.js";
+import type { Rng } from "../../core/rng.js";
 
 /**
  * Standard light augmentation for small images, in place on an NHWC batch: a random horizontal flip and a

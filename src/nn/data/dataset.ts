@@ -1,4 +1,4 @@
-import type { Rng } from "../../util/rng.js";
+import type { Rng } from "../../core/rng.js";
 
 /** Labelled images in memory: NHWC float32 pixels (already normalised) and integer labels. */
 export interface ImageDataset {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { NascentError } from "../../util/errors.js";
-import { Rng } from "../../util/rng.js";
+import { NascentError } from "../../core/errors.js";
+import { Rng } from "../../core/rng.js";
 import { type DataSplits, type ImageDataset, shuffledIndices, subset } from "./dataset.js";
 
 /** Where Debian's dataset-fashion-mnist package puts the IDX files (override with NASCENT_FASHION_MNIST_DIR). */

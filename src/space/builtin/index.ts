@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { NascentError } from "../../util/errors.js";
+import { NascentError } from "../../core/errors.js";
 import { spaceFromJson } from "../from-json.js";
 import type { Space } from "../space.js";
 import { mobilenetSpace, vitSpace } from "./macro.js";

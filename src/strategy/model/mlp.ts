@@ -1,4 +1,4 @@
-import type { Rng } from "../../util/rng.js";
+import type { Rng } from "../../core/rng.js";
 
 export interface MlpOptions {
   hidden: number[];

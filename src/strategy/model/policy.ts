@@ -1,5 +1,5 @@
 import type { ParamSpec } from "../../space/space.js";
-import type { Rng } from "../../util/rng.js";
+import type { Rng } from "../../core/rng.js";
 import { fromUnit, toUnit } from "./parzen.js";
 
 type Value = string | number | boolean;

@@ -1,7 +1,7 @@
-import type { Direction } from "../evaluate/evaluator.js";
-import type { IntermediateValue, TrialRecord } from "../storage/storage.js";
-import { NascentError } from "../util/errors.js";
-import { signed } from "./objectives.js";
+import type { Direction } from "../core/objectives.js";
+import type { IntermediateValue, TrialRecord } from "../core/trial.js";
+import { NascentError } from "../core/errors.js";
+import { signed } from "../core/objectives.js";
 import type { Pruner } from "./pruner.js";
 
 export interface SuccessiveHalvingOptions {

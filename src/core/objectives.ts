@@ -1,6 +1,20 @@
-import type { Direction } from "../evaluate/evaluator.js";
-import type { ConstraintSpec, ObjectiveSpec, TrialRecord } from "../storage/storage.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "./errors.js";
+import type { TrialRecord } from "./trial.js";
+
+export type Direction = "maximize" | "minimize";
+
+export interface ObjectiveSpec {
+  /** The metric the evaluator returns (or the name given to told values). */
+  metric: string;
+  direction: Direction;
+}
+
+/** A hard constraint on a metric; a trial that breaks one is never reported as best. */
+export interface ConstraintSpec {
+  metric: string;
+  op: "<=" | ">=";
+  bound: number;
+}
 
 /** Per constraint: > 0 by how much it is broken, <= 0 when met (Optuna's convention). */
 export function constraintViolations(constraints: readonly ConstraintSpec[], metrics: Record<string, number>): number[] {

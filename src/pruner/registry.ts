@@ -1,5 +1,4 @@
-import type { Evaluator } from "../evaluate/evaluator.js";
-import { NascentError } from "../util/errors.js";
+import { NascentError } from "../core/errors.js";
 import { medianPruner, noPruning, type Pruner } from "./pruner.js";
 import { hyperbandPruner, successiveHalvingPruner } from "./successive-halving.js";
 
@@ -8,7 +7,7 @@ export const PRUNER_NAMES = ["none", "median", "asha", "hyperband"];
 /** Multi-fidelity strategies come with the pruner that makes them what they are. */
 export const DEFAULT_PRUNER: Record<string, string> = { asha: "asha", hyperband: "hyperband", bohb: "hyperband", "bohb-gp": "asha" };
 
-export function resolvePruner(name: string, evaluator: Pick<Evaluator, "name" | "maxStep">): Pruner {
+export function resolvePruner(name: string, evaluator: { readonly name: string; readonly maxStep?: number }): Pruner {
   switch (name) {
     case "none":
       return noPruning;

@@ -1,6 +1,6 @@
-import type { Direction } from "../evaluate/evaluator.js";
-import type { IntermediateValue, TrialRecord } from "../storage/storage.js";
-import { signed } from "./objectives.js";
+import type { Direction } from "../core/objectives.js";
+import type { IntermediateValue, TrialRecord } from "../core/trial.js";
+import { signed } from "../core/objectives.js";
 
 /**
  * Decides from intermediate reports whether a running trial should stop early. `trials` is every trial
