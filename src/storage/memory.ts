@@ -1,5 +1,5 @@
 import type { Json } from "../core/json.js";
-import { StudyExistsError, staleTrialReason, type CreateTrialResult, type NewTrial, type Storage, type StoredStudy, type StudySpec, type StudySummary, type TrialChanges } from "./storage.js";
+import { NoSuchTrialError, StudyExistsError, staleTrialReason, staleness, type CreateTrialResult, type StaleTrial, type NewTrial, type Storage, type StoredStudy, type StudySpec, type StudySummary, type TrialChanges } from "./storage.js";
 import type { IntermediateValue, TrialOutcome, TrialRecord } from "../core/trial.js";
 import { countStates, liveTrialCount } from "./summary.js";
 
@@ -42,13 +42,13 @@ export class MemoryStorage implements Storage {
 
   private study(id: number): MemoryStudy {
     const study = this.byId.get(id);
-    if (!study) throw new Error(`no study with id ${id}`);
+    if (!study) throw new NoSuchTrialError(`no study with id ${id} in ${this.url}`);
     return study;
   }
 
   private touch(study: MemoryStudy, number: number): TrialRecord {
     const trial = study.trials[number];
-    if (!trial) throw new Error(`study '${study.stored.spec.name}' has no trial ${number}`);
+    if (!trial) throw new NoSuchTrialError(`study '${study.stored.spec.name}' has no trial ${number}`);
     study.seqOf[number] = ++study.seq;
     return trial;
   }
@@ -81,8 +81,12 @@ export class MemoryStorage implements Storage {
   }
 
   async finishTrial(studyId: number, number: number, outcome: TrialOutcome): Promise<boolean> {
-    const study = this.study(studyId);
-    if (study.trials[number]?.state !== "running") return false;
+    return this.finishNow(this.study(studyId), number, outcome);
+  }
+
+  private finishNow(study: MemoryStudy, number: number, outcome: TrialOutcome): boolean {
+    if (!study.trials[number]) throw new NoSuchTrialError(`study '${study.stored.spec.name}' has no trial ${number}`);
+    if (study.trials[number].state !== "running") return false;
     Object.assign(this.touch(study, number), {
       state: outcome.state,
       values: outcome.values ?? null,
@@ -102,17 +106,24 @@ export class MemoryStorage implements Storage {
     }
   }
 
+  async staleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<StaleTrial[]> {
+    const now = Date.now();
+    return this.study(studyId).trials.flatMap((t) => {
+      const stale = t.state === "running" ? staleness(t, now, isDead) : null;
+      return stale ? [{ number: t.number, worker: t.worker, expired: stale.expired }] : [];
+    });
+  }
+
   async failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]> {
+    // No await between reading and finishing: nothing else runs in between, so this is one transaction.
     const study = this.study(studyId);
     const now = Date.now();
     const failed: number[] = [];
     for (const trial of study.trials) {
-      if (trial.state !== "running") continue;
-      const expired = trial.leaseExpiresAt !== null && trial.leaseExpiresAt < now;
-      if (expired || (trial.worker !== null && isDead(trial.worker))) {
-        await this.finishTrial(studyId, trial.number, { state: "failed", error: staleTrialReason(trial.worker, expired) });
-        failed.push(trial.number);
-      }
+      const stale = trial.state === "running" ? staleness(trial, now, isDead) : null;
+      if (!stale) continue;
+      this.finishNow(study, trial.number, { state: "failed", error: staleTrialReason(trial.worker, stale.expired) });
+      failed.push(trial.number);
     }
     return failed;
   }

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import type { TrialState } from "../core/trial.js";
 import { NascentError } from "../core/errors.js";
 import type { Json } from "../core/json.js";
-import { StudyExistsError, staleTrialReason, type CreateTrialResult, type NewTrial, type Storage, type StoredStudy, type StudySpec, type StudySummary, type TrialChanges } from "./storage.js";
+import { NoSuchTrialError, StudyExistsError, staleTrialReason, staleness, type CreateTrialResult, type StaleTrial, type NewTrial, type Storage, type StoredStudy, type StudySpec, type StudySummary, type TrialChanges } from "./storage.js";
 import type { IntermediateValue, TrialOutcome, TrialRecord } from "../core/trial.js";
 import { countStates } from "./summary.js";
 
@@ -62,6 +62,9 @@ interface TrialRow {
 const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 /** JSON has no NaN/Infinity; objective values never hold them (the study fails such trials first). */
 const stringify = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+const FINISH = "state = ?, trial_values = ?, metrics = ?, violations = ?, error = ?, finished_at = ?, lease_expires_at = NULL";
+const finishParams = (outcome: TrialOutcome): unknown[] => [outcome.state, stringify(outcome.values), stringify(outcome.metrics), stringify(outcome.violations), outcome.error ?? null, Date.now()];
 
 function toRecord(row: TrialRow): TrialRecord {
   return {
@@ -135,7 +138,7 @@ export class SqliteStorage implements Storage {
   /** Bumps the study's change counter; every trial write stamps the trial with it. */
   private nextSeq(studyId: number): number {
     const row = this.sql("UPDATE studies SET seq = seq + 1 WHERE id = ? RETURNING seq").get(studyId) as { seq: number } | undefined;
-    if (!row) throw new Error(`no study with id ${studyId}`);
+    if (!row) throw new NoSuchTrialError(`no study with id ${studyId} in ${this.url}`);
     return row.seq;
   }
 
@@ -184,8 +187,9 @@ export class SqliteStorage implements Storage {
   }
 
   async nextTrialNumber(studyId: number): Promise<number> {
-    const { next } = this.sql("SELECT COALESCE(MAX(number), -1) + 1 AS next FROM trials WHERE study_id = ?").get(studyId) as { next: number };
-    return next;
+    const row = this.sql("SELECT (SELECT COALESCE(MAX(number), -1) + 1 FROM trials WHERE study_id = @id) AS next FROM studies WHERE id = @id").get({ id: studyId }) as { next: number } | undefined;
+    if (!row) throw new NoSuchTrialError(`no study with id ${studyId} in ${this.url}`);
+    return row.next;
   }
 
   async createTrial(studyId: number, trial: NewTrial): Promise<CreateTrialResult> {
@@ -209,7 +213,7 @@ export class SqliteStorage implements Storage {
   async reportIntermediate(studyId: number, number: number, value: IntermediateValue): Promise<void> {
     this.write(() => {
       const row = this.sql("SELECT intermediate FROM trials WHERE study_id = ? AND number = ?").get(studyId, number) as { intermediate: string } | undefined;
-      if (!row) throw new Error(`no trial ${number}`);
+      if (!row) throw new NoSuchTrialError(`no trial ${number} in study ${studyId} of ${this.url}`);
       const values = (JSON.parse(row.intermediate) as IntermediateValue[]).filter((v) => v.step !== value.step);
       values.push(value);
       values.sort((a, b) => a.step - b.step);
@@ -218,17 +222,16 @@ export class SqliteStorage implements Storage {
   }
 
   async setTrialAttr(studyId: number, number: number, key: string, value: Json): Promise<void> {
-    this.updateTrial(studyId, number, "user_attrs = json_set(user_attrs, ?, json(?))", [`$."${key.replace(/"/g, '\\"')}"`, JSON.stringify(value)]);
+    const updated = this.updateTrial(studyId, number, "user_attrs = json_set(user_attrs, ?, json(?))", [`$."${key.replace(/"/g, '\\"')}"`, JSON.stringify(value)]);
+    if (!updated) throw new NoSuchTrialError(`no trial ${number} in study ${studyId} of ${this.url}`);
   }
 
   async finishTrial(studyId: number, number: number, outcome: TrialOutcome): Promise<boolean> {
-    return this.updateTrial(
-      studyId,
-      number,
-      "state = ?, trial_values = ?, metrics = ?, violations = ?, error = ?, finished_at = ?, lease_expires_at = NULL",
-      [outcome.state, stringify(outcome.values), stringify(outcome.metrics), stringify(outcome.violations), outcome.error ?? null, Date.now()],
-      "AND state = 'running'",
-    );
+    return this.write(() => {
+      if (this.updateTrial(studyId, number, FINISH, finishParams(outcome), "AND state = 'running'")) return true;
+      if (!this.sql("SELECT 1 FROM trials WHERE study_id = ? AND number = ?").get(studyId, number)) throw new NoSuchTrialError(`no trial ${number} in study ${studyId} of ${this.url}`);
+      return false;
+    });
   }
 
   async heartbeat(studyId: number, worker: string, leaseMs: number): Promise<void> {
@@ -239,23 +242,36 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]> {
-    const running = this.sql("SELECT number, worker, lease_expires_at FROM trials WHERE study_id = ? AND state = 'running'").all(studyId) as { number: number; worker: string | null; lease_expires_at: number | null }[];
+  private readStale(studyId: number, isDead: (worker: string) => boolean): StaleTrial[] {
+    const running = this.sql("SELECT number, worker, lease_expires_at FROM trials WHERE study_id = ? AND state = 'running' ORDER BY number").all(studyId) as { number: number; worker: string | null; lease_expires_at: number | null }[];
     const now = Date.now();
-    const failed: number[] = [];
-    for (const trial of running) {
-      const expired = trial.lease_expires_at !== null && trial.lease_expires_at < now;
-      if (!expired && !(trial.worker !== null && isDead(trial.worker))) continue;
-      const outcome: TrialOutcome = { state: "failed", error: staleTrialReason(trial.worker, expired) };
-      if (await this.finishTrial(studyId, trial.number, outcome)) failed.push(trial.number);
-    }
-    return failed;
+    return running.flatMap((t) => {
+      const stale = staleness({ worker: t.worker, leaseExpiresAt: t.lease_expires_at }, now, isDead);
+      return stale ? [{ number: t.number, worker: t.worker, expired: stale.expired }] : [];
+    });
+  }
+
+  async staleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<StaleTrial[]> {
+    return this.readStale(studyId, isDead);
+  }
+
+  async failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]> {
+    return this.write(() => {
+      const stale = this.readStale(studyId, isDead);
+      for (const trial of stale) {
+        const outcome: TrialOutcome = { state: "failed", error: staleTrialReason(trial.worker, trial.expired) };
+        this.updateTrial(studyId, trial.number, FINISH, finishParams(outcome), "AND state = 'running'");
+      }
+      return stale.map((t) => t.number);
+    });
   }
 
   async trialChanges(studyId: number, since: number): Promise<TrialChanges> {
     // One read transaction, so the cursor matches the rows exactly.
     return this.db.transaction(() => {
-      const { seq } = this.sql("SELECT seq FROM studies WHERE id = ?").get(studyId) as { seq: number };
+      const study = this.sql("SELECT seq FROM studies WHERE id = ?").get(studyId) as { seq: number } | undefined;
+      if (!study) throw new NoSuchTrialError(`no study with id ${studyId} in ${this.url}`);
+      const seq = study.seq;
       const rows = this.sql("SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY number").all(studyId, since) as TrialRow[];
       return { trials: rows.map(toRecord), cursor: seq };
     })();
