@@ -112,6 +112,19 @@ describe("the pipeline's layers (core -> space -> nn -> pruner -> strategy/evalu
     assert.deepEqual(upward, []);
   });
 
+  it("keeps the read-only dashboard free of the strategies (the study's strategy factory is injected)", () => {
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const next of graph.get(file) ?? []) visit(next);
+    };
+    visit("dashboard/server.ts");
+    visit("dashboard/report.ts");
+    const strategies = [...reached].filter((f) => f.startsWith("strategy/") && f !== "strategy/strategy.ts" && f !== "strategy/random.ts");
+    assert.deepEqual(strategies, []);
+  });
+
   it("has no import cycle", () => {
     assert.deepEqual(cycles(graph), []);
   });

@@ -16,6 +16,7 @@ import {
   type Nb201Config,
 } from "../src/index.js";
 import { tempDir } from "./support.js";
+import { registeredStrategy } from "../src/strategy/registry.js";
 
 const cifar10 = nb201Benchmark("cifar10");
 const accuracy = [{ metric: "accuracy", direction: "maximize" as const }];
@@ -129,10 +130,12 @@ describe("studies", () => {
     const custom = { name: "my-hill-climber", propose: <C>(context: { space: { sample(rng: unknown): C }; rng: unknown }) => ({ config: context.space.sample(context.rng) }) };
     const study = await Study.open({ storage, name: "custom", space: nb201Space, strategy: custom, objectives: accuracy, seed: 1 });
     await study.optimize(cifar10, { trials: 5 });
-    const loaded = await Study.load(storage, "custom");
+    const loaded = await Study.load(storage, "custom", { strategies: registeredStrategy });
     assert.equal((await loaded.trials()).length, 5);
     assert.ok(await loaded.bestTrial());
     await assert.rejects(loaded.ask(), /strategy 'my-hill-climber', which nascent does not know by name/);
+    const readOnly = await Study.load(storage, "custom");
+    await assert.rejects(readOnly.ask(), /opened for reading only/);
   });
 
   it("check before running that the evaluator measures every objective", async () => {

@@ -29,7 +29,7 @@ export interface EvaluationContext {
  * How good and how costly a config is. Benchmarks (tables, surrogates), in-process training and external
  * trial commands all implement this, so the same search code runs on any of them.
  */
-export interface Evaluator {
+export interface Evaluator<C = unknown> {
   /** The name it was resolved from, e.g. `nb201:cifar10`; stored with the study. */
   readonly name: string;
   /** Every metric `evaluate` returns; the first is the default objective. */
@@ -38,6 +38,7 @@ export interface Evaluator {
   readonly maxStep?: number;
   /** Throws a NascentError if configs of `space` cannot be evaluated here. */
   checkSpace(space: Space<unknown>): void;
-  evaluate(config: unknown, context: EvaluationContext): Promise<Metrics>;
+  /** Measures one config of the space (typed by it: an `Evaluator<Nb201Config>` gets NB201 cells). */
+  evaluate(config: C, context: EvaluationContext): Promise<Metrics>;
   close?(): Promise<void>;
 }

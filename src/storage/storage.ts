@@ -14,7 +14,8 @@ export interface StudySpec {
   objectives: ObjectiveSpec[];
   constraints: ConstraintSpec[];
   seed: number;
-  strategy: { name: string; options: Record<string, number> };
+  /** The strategy by name, with its options as given (checked against the registry entry's schema). */
+  strategy: { name: string; options: Record<string, Json> };
   /** The evaluator the CLI used, if any (ask/tell studies have none). */
   evaluator: string | null;
   /** The pruner's name ("none" when absent). */

@@ -1,4 +1,5 @@
 import { NascentError } from "../core/errors.js";
+import type { Json } from "../core/json.js";
 import { regularizedEvolution } from "./evolution.js";
 import { gridSearch } from "./grid.js";
 import { localSearch } from "./local-search.js";
@@ -12,6 +13,7 @@ import { randomSearch } from "./random.js";
 import type { Strategy } from "./strategy.js";
 
 export type StrategyOptions = Record<string, number>;
+
 
 const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
   random: () => randomSearch(),
@@ -33,8 +35,13 @@ const FACTORIES: Record<string, (options: StrategyOptions) => Strategy> = {
 
 export const STRATEGY_NAMES = Object.keys(FACTORIES);
 
-export function resolveStrategy(name: string, options: StrategyOptions = {}): Strategy {
+export function resolveStrategy(name: string, options: Record<string, Json> = {}): Strategy {
   const factory = FACTORIES[name];
   if (!factory) throw new NascentError(`unknown strategy '${name}' (expected one of ${STRATEGY_NAMES.join(", ")})`);
-  return factory(options);
+  return factory(options as StrategyOptions);
+}
+
+/** The registry as a `StrategyFactory` for `Study.load`: null for a name it does not know (a custom strategy). */
+export function registeredStrategy(name: string, options: Record<string, Json>): Strategy | null {
+  return STRATEGY_NAMES.includes(name) ? resolveStrategy(name, options) : null;
 }

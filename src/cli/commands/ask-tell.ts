@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_STORAGE } from "../../storage/open.js";
+import { registeredStrategy } from "../../strategy/registry.js";
 import { Study } from "../../study/study.js";
 import { NascentError } from "../../core/errors.js";
 import { collect, integer } from "../arguments.js";
@@ -32,7 +33,7 @@ export function registerAskTell(program: Command): void {
     .option("--config <json|nb201 string>", "evaluate this config next instead of asking the strategy")
     .action(async (options: AskOptions) =>
       withStorage(options.storage, async (storage) => {
-        const study = await Study.load(storage, options.study);
+        const study = await Study.load(storage, options.study, { strategies: registeredStrategy });
         const config = options.config === undefined ? undefined : parseConfigArgument(study.space, options.config);
         const asked = await study.ask({ config });
         if (!asked) throw new NascentError(`study '${options.study}' has no trial budget left`);
