@@ -18,11 +18,11 @@ import {
   type Nb201Config,
   type ObjectiveSpec,
 } from "../src/index.js";
-import { DEFAULT_PRUNER } from "../src/pruner/registry.js";
+import { defaultPruner } from "../src/strategy/registry.js";
 
 /**
  * The trials every registered strategy proposes on NB201 and NB301 with a fixed seed, recorded once
- * (`NASCENT_RECORD_TRAJECTORIES=1`) and replayed here: a refactoring that changes any search's behaviour
+ * (`NASCENT_RECORD_TRAJECTORIES=1`, before the restructuring of issue 12) and replayed here: a refactoring that changes any search's behaviour
  * changes a key, a state or a value below. Values are rounded to 6 significant digits so the ONNX
  * surrogate's last bits on another CPU do not matter; the keys would not survive a real change.
  */
@@ -70,7 +70,7 @@ interface Case {
 function cases(): Case[] {
   const all: Case[] = [];
   for (const strategy of STRATEGY_NAMES) {
-    const pruner = DEFAULT_PRUNER[strategy] ?? "none";
+    const pruner = defaultPruner(strategy);
     // The grid over NB301's 1e18 cells is refused by design.
     for (const bench of ["nb201", "nb301"] as const) if (strategy !== "grid" || bench === "nb201") all.push({ name: `${strategy} on ${bench}`, strategy, pruner, bench, concurrency: 1 });
     all.push({ name: `${strategy} on nb201, concurrency 3`, strategy, pruner, bench: "nb201", concurrency: 3 });
@@ -116,8 +116,9 @@ async function trajectory(c: Case): Promise<Row[]> {
 
 describe("recorded trajectories (the same seed gives the same trials)", async () => {
   if (process.env.NASCENT_RECORD_TRAJECTORIES) {
-    const recorded: Record<string, Row[]> = {};
-    for (const c of cases()) recorded[c.name] = await trajectory(c);
+    // Records the cases not yet recorded (a new strategy); a recorded trajectory is never rewritten.
+    const recorded = JSON.parse(readFileSync(FIXTURE, "utf8")) as Record<string, Row[]>;
+    for (const c of cases()) recorded[c.name] ??= await trajectory(c);
     const entries = Object.entries(recorded).map(([name, rows]) => `${JSON.stringify(name)}: [\n${rows.map((r) => JSON.stringify(r)).join(",\n")}\n]`);
     writeFileSync(FIXTURE, `{\n${entries.join(",\n")}\n}\n`);
   }

@@ -22,14 +22,3 @@ export function positiveNumber(text: string): number {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
-
-/** `key=number` pairs, e.g. strategy options `--option population=50`. */
-export function numericOptions(pairs: string[]): Record<string, number> {
-  return Object.fromEntries(
-    pairs.map((pair) => {
-      const match = /^([A-Za-z][A-Za-z0-9_]*)=(.+)$/.exec(pair);
-      if (!match || !Number.isFinite(Number(match[2]))) throw new InvalidArgumentError(`expected key=number, got '${pair}'`);
-      return [match[1], Number(match[2])];
-    }),
-  );
-}

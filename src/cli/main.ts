@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { NascentError, TrialsKeepFailing } from "../core/errors.js";
+import { ConfigError, NascentError, TrialsKeepFailing, formatIssue } from "../core/errors.js";
 import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
@@ -31,6 +31,10 @@ try {
   } else if (error instanceof TrialsKeepFailing) {
     process.stderr.write(`nascent: error: ${error.message.trimEnd()}\n`);
     process.exitCode = 1;
+  } else if (error instanceof ConfigError) {
+    // Every issue, one line each, so one run shows everything to fix.
+    for (const issue of error.issues) process.stderr.write(`nascent: error: ${formatIssue(issue)}\n`);
+    process.exitCode = 2;
   } else if (error instanceof NascentError) {
     process.stderr.write(`nascent: error: ${error.message.split("\n")[0]}\n`);
     process.exitCode = 2;

@@ -50,10 +50,10 @@ export class BranchSpace<Tag extends string, C extends Cases> extends Space<Infe
   }
 
   check(value: unknown, path: string): ConfigError | null {
-    if (!isPlainObject(value)) return new ConfigError(path, `expected an object, got ${describe(value)}`);
+    if (!isPlainObject(value)) return new ConfigError(path, `expected an object, got ${describe(value)}`, "invalid_type");
     const name = value[this.tag];
     if (typeof name !== "string" || !this.caseNames.includes(name)) {
-      return new ConfigError(fieldPath(path, this.tag), `unknown case ${describe(name)} (expected one of ${this.caseNames.join(", ")})`);
+      return new ConfigError(fieldPath(path, this.tag), `unknown case ${describe(name)} (expected one of ${this.caseNames.join(", ")})`, "invalid_value");
     }
     return checkFields(this.cases[name].fields, value, path, [this.tag]);
   }

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, allIssues } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { ChoiceSpace } from "./choice.js";
@@ -54,32 +54,38 @@ export class DartsCellSpace<Op extends string> extends Space<DartsCellConfig<Op>
   }
 
   check(value: unknown, path: string): ConfigError | null {
-    if (!isPlainObject(value)) return new ConfigError(path, `expected a cell { nodes: [...] }, got ${describe(value)}`);
+    if (!isPlainObject(value)) return new ConfigError(path, `expected a cell { nodes: [...] }, got ${describe(value)}`, "invalid_type");
     const nodesPath = fieldPath(path, "nodes");
     const nodes = value.nodes;
     if (!Array.isArray(nodes) || nodes.length !== this.nodes) {
-      return new ConfigError(nodesPath, `expected a list of ${this.nodes} intermediate nodes, got ${describe(nodes)}`);
+      return new ConfigError(nodesPath, `expected a list of ${this.nodes} intermediate nodes, got ${describe(nodes)}`, "invalid_length");
     }
+    const problems: (ConfigError | null)[] = [];
     for (let j = 0; j < nodes.length; j++) {
       const nodePath = indexPath(nodesPath, j);
       const node = nodes[j];
-      if (!Array.isArray(node) || node.length !== this.inputs) return new ConfigError(nodePath, `expected ${this.inputs} inputs, got ${describe(node)}`);
+      if (!Array.isArray(node) || node.length !== this.inputs) {
+        problems.push(new ConfigError(nodePath, `expected ${this.inputs} inputs, got ${describe(node)}`, "invalid_length"));
+        continue;
+      }
       for (let i = 0; i < node.length; i++) {
         const inputPath = indexPath(nodePath, i);
         const entry: unknown = node[i];
-        if (!isPlainObject(entry)) return new ConfigError(inputPath, `expected { input, op }, got ${describe(entry)}`);
+        if (!isPlainObject(entry)) {
+          problems.push(new ConfigError(inputPath, `expected { input, op }, got ${describe(entry)}`, "invalid_type"));
+          continue;
+        }
         const source = entry.input;
+        const previous = i > 0 && isPlainObject(node[i - 1]) ? (node[i - 1] as DartsInput<Op>).input : -1;
         if (typeof source !== "number" || !Number.isInteger(source) || source < 0 || source > j + 1) {
-          return new ConfigError(fieldPath(inputPath, "input"), `node ${j + 2} can take inputs 0 to ${j + 1}, got ${describe(source)}`);
+          problems.push(new ConfigError(fieldPath(inputPath, "input"), `node ${j + 2} can take inputs 0 to ${j + 1}, got ${describe(source)}`, "out_of_range"));
+        } else if (i > 0 && source <= previous) {
+          problems.push(new ConfigError(fieldPath(inputPath, "input"), "inputs must be distinct and in increasing order"));
         }
-        if (i > 0 && source <= (node[i - 1] as DartsInput<Op>).input) {
-          return new ConfigError(fieldPath(inputPath, "input"), "inputs must be distinct and in increasing order");
-        }
-        const problem = this.op.check(entry.op, fieldPath(inputPath, "op"));
-        if (problem) return problem;
+        problems.push(this.op.check(entry.op, fieldPath(inputPath, "op")));
       }
     }
-    return null;
+    return allIssues(problems);
   }
 
   size(): number {

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, allIssues } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { ChoiceSpace } from "./choice.js";
@@ -35,17 +35,19 @@ export class EdgeCellSpace<Op extends string> extends Space<EdgeCellConfig<Op>> 
   }
 
   check(value: unknown, path: string): ConfigError | null {
-    if (!isPlainObject(value)) return new ConfigError(path, `expected a cell { edges: [...] }, got ${describe(value)}`);
+    if (!isPlainObject(value)) return new ConfigError(path, `expected a cell { edges: [...] }, got ${describe(value)}`, "invalid_type");
     const edges = value.edges;
     const edgesPath = fieldPath(path, "edges");
-    if (!Array.isArray(edges)) return new ConfigError(edgesPath, `expected a list of ${this.edgeEnds.length} ops, got ${describe(edges)}`);
-    if (edges.length !== this.edgeEnds.length) return new ConfigError(edgesPath, `has ${edges.length} ops, expected ${this.edgeEnds.length}`);
-    for (let i = 0; i < edges.length; i++) {
-      const problem = this.op.check(edges[i], indexPath(edgesPath, i));
-      if (problem) return problem;
+    const problems: (ConfigError | null)[] = [];
+    if (!Array.isArray(edges)) problems.push(new ConfigError(edgesPath, `expected a list of ${this.edgeEnds.length} ops, got ${describe(edges)}`, "invalid_type"));
+    else {
+      if (edges.length !== this.edgeEnds.length) problems.push(new ConfigError(edgesPath, `has ${edges.length} ops, expected ${this.edgeEnds.length}`, "invalid_length"));
+      for (let i = 0; i < edges.length; i++) problems.push(this.op.check(edges[i], indexPath(edgesPath, i)));
     }
-    const extra = Object.keys(value).find((k) => k !== "edges");
-    return extra ? new ConfigError(fieldPath(path, extra), "unexpected field (a cell has only edges)") : null;
+    for (const extra of Object.keys(value).filter((k) => k !== "edges")) {
+      problems.push(new ConfigError(fieldPath(path, extra), "unexpected field (a cell has only edges)", "unrecognized_key"));
+    }
+    return allIssues(problems);
   }
 
   size(): number {

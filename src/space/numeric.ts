@@ -105,9 +105,9 @@ export class IntSpace extends RangeSpace {
   }
 
   check(value: unknown, path: string): ConfigError | null {
-    if (typeof value !== "number" || !Number.isInteger(value)) return new ConfigError(path, `expected an integer, got ${describe(value)}`);
-    if (value < this.min || value > this.max) return new ConfigError(path, `${value} is outside [${this.min}, ${this.max}]`);
-    if ((value - this.min) % this.step !== 0) return new ConfigError(path, `${value} is not on the grid ${this.min} + k*${this.step}`);
+    if (typeof value !== "number" || !Number.isInteger(value)) return new ConfigError(path, `expected an integer, got ${describe(value)}`, "invalid_type");
+    if (value < this.min || value > this.max) return new ConfigError(path, `${value} is outside [${this.min}, ${this.max}]`, "out_of_range");
+    if ((value - this.min) % this.step !== 0) return new ConfigError(path, `${value} is not on the grid ${this.min} + k*${this.step}`, "not_on_grid");
     return null;
   }
 
@@ -163,8 +163,8 @@ export class FloatSpace extends RangeSpace {
   }
 
   check(value: unknown, path: string): ConfigError | null {
-    if (typeof value !== "number" || !Number.isFinite(value)) return new ConfigError(path, `expected a finite number, got ${describe(value)}`);
-    if (value < this.min || value > this.max) return new ConfigError(path, `${value} is outside [${this.min}, ${this.max}]`);
+    if (typeof value !== "number" || !Number.isFinite(value)) return new ConfigError(path, `expected a finite number, got ${describe(value)}`, "invalid_type");
+    if (value < this.min || value > this.max) return new ConfigError(path, `${value} is outside [${this.min}, ${this.max}]`, "out_of_range");
     return null;
   }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, allIssues } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { Space, fieldPath, isPlainObject, product, type Infer, type SpaceJson, type Suggest } from "./space.js";
@@ -81,16 +81,16 @@ export class ObjectSpace<S extends Shape> extends Space<InferShape<S>> {
 
 /** Checks `value` is an object holding exactly `fields` (plus the `allowed` extra keys). */
 export function checkFields(fields: Shape, value: unknown, path: string, allowed: string[]): ConfigError | null {
-  if (!isPlainObject(value)) return new ConfigError(path, `expected an object, got ${describe(value)}`);
+  if (!isPlainObject(value)) return new ConfigError(path, `expected an object, got ${describe(value)}`, "invalid_type");
+  const problems: (ConfigError | null)[] = [];
   for (const key of Object.keys(fields)) {
-    if (!(key in value)) return new ConfigError(fieldPath(path, key), "missing");
-    const problem = fields[key].check(value[key], fieldPath(path, key));
-    if (problem) return problem;
+    if (!(key in value)) problems.push(new ConfigError(fieldPath(path, key), "missing", "missing"));
+    else problems.push(fields[key].check(value[key], fieldPath(path, key)));
   }
   for (const key of Object.keys(value)) {
     if (!(key in fields) && !allowed.includes(key)) {
-      return new ConfigError(fieldPath(path, key), `unexpected field (expected only ${[...allowed, ...Object.keys(fields)].join(", ")})`);
+      problems.push(new ConfigError(fieldPath(path, key), `unexpected field (expected only ${[...allowed, ...Object.keys(fields)].join(", ")})`, "unrecognized_key"));
     }
   }
-  return null;
+  return allIssues(problems);
 }

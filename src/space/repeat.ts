@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, allIssues } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { Space, indexPath, product, type SpaceJson, type Suggest } from "./space.js";
@@ -26,15 +26,13 @@ export class RepeatSpace<T> extends Space<T[]> {
   }
 
   check(value: unknown, path: string): ConfigError | null {
-    if (!Array.isArray(value)) return new ConfigError(path, `expected a list, got ${describe(value)}`);
+    if (!Array.isArray(value)) return new ConfigError(path, `expected a list, got ${describe(value)}`, "invalid_type");
+    const problems: (ConfigError | null)[] = [];
     if (value.length < this.min || value.length > this.max) {
-      return new ConfigError(path, `has ${value.length} items, expected ${this.min === this.max ? this.min : `${this.min} to ${this.max}`}`);
+      problems.push(new ConfigError(path, `has ${value.length} items, expected ${this.min === this.max ? this.min : `${this.min} to ${this.max}`}`, "invalid_length"));
     }
-    for (let i = 0; i < value.length; i++) {
-      const problem = this.item.check(value[i], indexPath(path, i));
-      if (problem) return problem;
-    }
-    return null;
+    for (let i = 0; i < value.length; i++) problems.push(this.item.check(value[i], indexPath(path, i)));
+    return allIssues(problems);
   }
 
   size(): number {

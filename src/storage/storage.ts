@@ -20,6 +20,8 @@ export interface StudySpec {
   evaluator: string | null;
   /** The pruner's name ("none" when absent). */
   pruner?: string;
+  /** The pruner's options as given, when any were. */
+  prunerOptions?: Record<string, Json>;
 }
 
 export interface StoredStudy {

@@ -15,6 +15,7 @@ export interface SpecRequest {
   seed?: number;
   evaluator?: string | null;
   pruner?: string;
+  prunerOptions?: Record<string, Json>;
 }
 
 /** The stored form of a study's definition, checked: a name, at least one objective, an integer seed. */
@@ -29,6 +30,8 @@ export function studySpec(request: SpecRequest): StudySpec {
     evaluator: request.evaluator ?? null,
     pruner: request.pruner ?? "none",
   };
+  // Absent rather than empty, so studies stored before pruner options existed compare equal.
+  if (request.prunerOptions && Object.keys(request.prunerOptions).length) spec.prunerOptions = request.prunerOptions;
   if (!spec.name) throw new NascentError("a study needs a name");
   if (spec.objectives.length === 0) throw new NascentError("a study needs at least one objective");
   if (!Number.isSafeInteger(spec.seed)) throw new NascentError(`the seed must be an integer, got ${spec.seed}`);
@@ -45,6 +48,7 @@ export function checkSameSearch(stored: StudySpec, asked: StudySpec): void {
     ["strategy", stored.strategy, asked.strategy],
     ["evaluator", stored.evaluator, asked.evaluator],
     ["pruner", stored.pruner ?? "none", asked.pruner ?? "none"],
+    ["pruner options", stored.prunerOptions ?? {}, asked.prunerOptions ?? {}],
   ];
   for (const [field, was, now] of fields) {
     if (canonicalJson(was) !== canonicalJson(now)) {

@@ -42,6 +42,8 @@ export interface StudyOptions<C> {
   /** Continue the study if it exists (it must be the same search); otherwise an existing name is an error. */
   resume?: boolean;
   pruner?: Pruner;
+  /** Recorded with the study (when not empty) so a resume can check it prunes the same way. */
+  prunerOptions?: Record<string, Json>;
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { Command } from "commander";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
-import { STRATEGY_NAMES, resolveStrategy } from "../../strategy/registry.js";
+import { STRATEGY_NAMES, defaultPruner, resolveStrategy } from "../../strategy/registry.js";
 import { parseConstraint, parseObjective } from "../../core/objectives.js";
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, Study } from "../../study/study.js";
-import { DEFAULT_PRUNER, PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
+import { PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
+import { parseOptionPairs } from "../../space/options.js";
 import { NascentError } from "../../core/errors.js";
-import { collect, integer, numericOptions, positiveInt, positiveNumber } from "../arguments.js";
+import { collect, integer, positiveInt, positiveNumber } from "../arguments.js";
 import { bestJson, printJsonLine } from "../output.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
@@ -26,6 +27,7 @@ interface SearchOptions extends EvaluatorOptions {
   constraint: string[];
   option: string[];
   pruner?: string;
+  prunerOption: string[];
   json?: boolean;
 }
 
@@ -47,13 +49,14 @@ export function registerSearch(program: Command): void {
     .option("--timeout <seconds>", "start no trial after this many seconds", positiveNumber)
     .option("--objective <metric[:max|min]>", "objective (repeat for several; default: the benchmark's first metric)", collect, [])
     .option("--constraint <metric<=x|metric>=x>", "hard constraint (repeatable)", collect, [])
-    .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable)", collect, [])
-    .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: asha for asha and bohb-gp, hyperband for hyperband and bohb, else none)`)
+    .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable; nascent list strategies shows them)", collect, [])
+    .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: the preset's pruner for asha, hyperband, bohb and bohb-gp, else none)`)
+    .option("--pruner-option <key=value>", "pruner option, e.g. reductionFactor=4 (repeatable; nascent list pruners shows them)", collect, [])
     .option("--json", "print one JSON summary as the last line of stdout")
     .action(async (options: SearchOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
       const space = resolveSpace(options.space);
-      const strategyOptions = numericOptions(options.option);
+      const strategyOptions = parseOptionPairs(options.option, "--option");
       const strategy = resolveStrategy(options.strategy, strategyOptions);
       const trainingProgress = new TrainingProgress();
       const evaluator = await resolveEvaluator(options, trainingProgress);
@@ -62,7 +65,8 @@ export function registerSearch(program: Command): void {
         ? options.objective.map((o) => parseObjective(o, defaultDirection))
         : [{ metric: evaluator.metrics[0].name, direction: evaluator.metrics[0].direction }];
       evaluator.checkSpace(space);
-      const pruner = resolvePruner(options.pruner ?? DEFAULT_PRUNER[options.strategy] ?? "none", evaluator);
+      const prunerOptions = parseOptionPairs(options.prunerOption, "--pruner-option");
+      const pruner = resolvePruner(options.pruner ?? defaultPruner(options.strategy), evaluator, prunerOptions);
       const storage = openStorage(options.storage);
       const controller = new AbortController();
       const interrupt = () => {
@@ -84,6 +88,7 @@ export function registerSearch(program: Command): void {
           seed: options.seed,
           evaluator: evaluator.name,
           pruner,
+          prunerOptions,
           resume: options.resume,
         });
         const already = (await study.trials()).filter((t) => t.state === "complete" || t.state === "pruned").length;
