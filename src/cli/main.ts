@@ -6,6 +6,7 @@ import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerList } from "./commands/list.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 
@@ -20,6 +21,7 @@ registerRead(program);
 registerAskTell(program);
 registerEvaluate(program);
 registerInspect(program);
+registerList(program);
 registerDashboard(program);
 registerBench(program);
 

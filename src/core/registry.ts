@@ -72,8 +72,10 @@ export class Registry<T, Context = void> {
   }
 }
 
-/** ", did you mean 'x'?" for a name one or two edits from a valid one. */
+/** " (did you mean 'x'?)" for a name one or two edits from a valid one, or the start of one. */
 export function suggestion(name: string, valid: readonly string[]): string {
+  const prefixed = name.length >= 3 ? valid.filter((v) => v.toLowerCase().startsWith(name.toLowerCase())) : [];
+  if (prefixed.length === 1) return ` (did you mean '${prefixed[0]}'?)`;
   let best: string | null = null;
   let bestDistance = 3;
   for (const candidate of valid) {

@@ -3,6 +3,8 @@ import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { checkFields, type InferShape, type ObjectSpace, type Shape } from "./object.js";
 import { Space, fieldPath, isPlainObject, type SpaceJson, type Suggest } from "./space.js";
+import { registerSpaceKind } from "./kinds.js";
+import { ObjectSpace as ObjectSpaceClass } from "./object.js";
 
 /** Each case is an object space; typed structurally so that any ObjectSpace<S> fits. */
 type CaseSpace = Space<Record<string, unknown>> & { readonly fields: Shape };
@@ -128,3 +130,18 @@ export class BranchSpace<Tag extends string, C extends Cases> extends Space<Infe
     return { type: "branch", tag: this.tag, cases: Object.fromEntries(this.caseNames.map((n) => [n, this.cases[n].toJson()])) };
   }
 }
+
+registerSpaceKind({
+  type: "branch",
+  read(r) {
+    const tag = r.text("tag");
+    const cases = Object.fromEntries(
+      Object.entries(r.record("cases")).map(([name, c]) => {
+        const space = r.space(c, fieldPath(fieldPath(r.path, "cases"), name));
+        if (!(space instanceof ObjectSpaceClass)) r.fail(`cases.${name}`, "each case must be an object space");
+        return [name, space as ObjectSpace<Shape>];
+      }),
+    );
+    return new BranchSpace(tag, cases);
+  },
+});

@@ -2,6 +2,7 @@ import { ConfigError } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { Space, type SpaceJson, type Suggest } from "./space.js";
+import { registerSpaceKind } from "./kinds.js";
 
 export type Primitive = string | number | boolean;
 
@@ -78,3 +79,14 @@ export class ChoiceSpace<V extends Primitive> extends Space<V> {
     return { type: "choice", values: [...this.values], ...(this.noun !== "value" ? { noun: this.noun } : {}) };
   }
 }
+
+registerSpaceKind({
+  type: "choice",
+  read(r) {
+    const values = r.json.values;
+    const valid = Array.isArray(values) && values.every((v: unknown) => ["string", "number", "boolean"].includes(typeof v));
+    if (!valid) r.fail("values", `expected a list of strings, numbers or booleans, got ${describe(values)}`);
+    return new ChoiceSpace(values as Primitive[], typeof r.json.noun === "string" ? r.json.noun : "value");
+  },
+});
+registerSpaceKind({ type: "bool", read: () => new ChoiceSpace<boolean>([false, true]) });

@@ -3,6 +3,7 @@ import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { ChoiceSpace } from "./choice.js";
 import { Space, fieldPath, indexPath, isPlainObject, product, type SpaceJson, type Suggest } from "./space.js";
+import { registerSpaceKind } from "./kinds.js";
 
 export type DartsInput<Op extends string> = { input: number; op: Op };
 export type DartsCellConfig<Op extends string> = { nodes: DartsInput<Op>[][] };
@@ -203,3 +204,5 @@ function* nodeConfigs<Op extends string>(
 ): Iterable<DartsInput<Op>[]> {
   for (const set of sets) for (const chosen of product(Array.from({ length: inputs }, () => () => ops))) yield node(set, chosen);
 }
+
+registerSpaceKind({ type: "cell", style: "darts", read: (r) => new DartsCellSpace(r.num("nodes"), r.optionalNum("inputs") ?? 2, r.stringList("ops")) });

@@ -3,6 +3,8 @@ import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { ChoiceSpace } from "./choice.js";
 import { Space, fieldPath, indexPath, isPlainObject, product, type SpaceJson, type Suggest } from "./space.js";
+import { registerSpaceKind } from "./kinds.js";
+import { pathEncoding } from "./path-encoding.js";
 
 export type EdgeCellConfig<Op extends string> = { edges: Op[] };
 
@@ -130,7 +132,13 @@ export class EdgeCellSpace<Op extends string> extends Space<EdgeCellConfig<Op>> 
     return this.validate({ edges });
   }
 
+  override predictorEncoding(value: EdgeCellConfig<Op>): number[] {
+    return pathEncoding(this, value);
+  }
+
   toJson(): SpaceJson {
     return { type: "cell", style: "nb201", nodes: this.nodes, ops: [...this.ops] };
   }
 }
+
+registerSpaceKind({ type: "cell", style: "nb201", defaultStyle: true, read: (r) => new EdgeCellSpace(r.num("nodes"), r.stringList("ops")) });

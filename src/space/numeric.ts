@@ -2,6 +2,7 @@ import { ConfigError } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { Space, type SpaceJson, type Suggest } from "./space.js";
+import { registerSpaceKind } from "./kinds.js";
 
 export interface NumericOptions {
   /** Sample and encode on a log scale (bounds must be > 0). */
@@ -206,3 +207,6 @@ export class FloatSpace extends RangeSpace {
     };
   }
 }
+
+registerSpaceKind({ type: "int", read: (r) => new IntSpace(r.num("min"), r.num("max"), { step: r.optionalNum("step"), log: r.flag("log") }) });
+registerSpaceKind({ type: "float", read: (r) => new FloatSpace(r.num("min"), r.num("max"), { log: r.flag("log"), gridPoints: r.optionalNum("gridPoints") }) });

@@ -2,6 +2,7 @@ import { ConfigError, allIssues } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { Space, fieldPath, isPlainObject, product, type Infer, type SpaceJson, type Suggest } from "./space.js";
+import { registerSpaceKind, type SpaceJsonReader } from "./kinds.js";
 
 export type Shape = Record<string, Space<unknown>>;
 export type InferShape<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
@@ -94,3 +95,11 @@ export function checkFields(fields: Shape, value: unknown, path: string, allowed
   }
   return allIssues(problems);
 }
+
+/** The fields of an object space's JSON, each read back as a space. */
+export function readFields(r: SpaceJsonReader, field: string): Shape {
+  const at = fieldPath(r.path, field);
+  return Object.fromEntries(Object.entries(r.record(field)).map(([name, f]) => [name, r.space(f, fieldPath(at, name))]));
+}
+
+registerSpaceKind({ type: "object", read: (r) => new ObjectSpace(readFields(r, "fields")) });

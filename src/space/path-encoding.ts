@@ -1,12 +1,18 @@
 import type { Space } from "./space.js";
-import { EdgeCellSpace, type EdgeCellConfig } from "./edge-cell.js";
+
+/** What the path encoding needs of a cell: its nodes, its edges (source, target) and the op of each edge. */
+export interface PathCell<Op extends string> {
+  readonly nodes: number;
+  readonly ops: readonly Op[];
+  readonly edgeEnds: readonly (readonly [number, number])[];
+}
 
 /**
  * The path encoding of an NB201-style cell (White et al. 2021, BANANAS): for every sequence of ops that
  * labels a path from the input node to the output node, how many such paths the cell has. Edges whose op
  * is `none` cut paths. Unlike one-hot codes it sees what data flows through, which predictors learn from.
  */
-export function pathEncoding<Op extends string>(cell: EdgeCellSpace<Op>, config: EdgeCellConfig<Op>): number[] {
+export function pathEncoding<Op extends string>(cell: PathCell<Op>, config: { readonly edges: readonly Op[] }): number[] {
   const ops = cell.ops.filter((op) => op !== "none");
   const offsets: number[] = [];
   let size = 0;
@@ -29,8 +35,7 @@ export function pathEncoding<Op extends string>(cell: EdgeCellSpace<Op>, config:
   return features;
 }
 
-/** The encoding predictors should learn from: the path encoding for NB201-style cells, else `space.encode`. */
+/** The encoding predictors should learn from (`space.predictorEncoding`: the path encoding for NB201-style cells). */
 export function predictorEncoding<C>(space: Space<C>, config: C): number[] {
-  if (space instanceof EdgeCellSpace) return pathEncoding(space, config as EdgeCellConfig<string>);
-  return space.encode(config);
+  return space.predictorEncoding(config);
 }

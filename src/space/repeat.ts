@@ -2,6 +2,8 @@ import { ConfigError, allIssues } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { Space, indexPath, product, type SpaceJson, type Suggest } from "./space.js";
+import { registerSpaceKind } from "./kinds.js";
+import { fieldPath } from "./space.js";
 
 /** A variable-length list of independently decided items (e.g. the blocks of a stage). */
 export class RepeatSpace<T> extends Space<T[]> {
@@ -111,3 +113,5 @@ export class RepeatSpace<T> extends Space<T[]> {
     return { type: "repeat", item: this.item.toJson(), min: this.min, max: this.max };
   }
 }
+
+registerSpaceKind({ type: "repeat", read: (r) => new RepeatSpace(r.space(r.json.item, fieldPath(r.path, "item")), r.num("min"), r.num("max")) });

@@ -92,6 +92,14 @@ export abstract class Space<T> {
     return out;
   }
 
+  /**
+   * The encoding predictors learn from (BANANAS, accuracy predictors): `encode` unless a kind knows a
+   * better one (NB201-style cells use the path encoding, White et al. 2021).
+   */
+  predictorEncoding(value: T): number[] {
+    return this.encode(value);
+  }
+
   /** A canonical string: two configs are the same architecture exactly when their keys are equal. */
   key(value: T): string {
     return canonicalJson(value);

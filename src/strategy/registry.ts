@@ -24,7 +24,7 @@ const startup = option(count(0), 10, "random trials before the model is used");
  * entry's schema; options not given take the strategy's own defaults (listed by `nascent list strategies`).
  */
 export const STRATEGIES = new Registry<Strategy>("strategy")
-  .register({ name: "random", summary: "random search: uniform draws, no repeats while unseen configs remain", options: none, create: () => randomSearch() })
+  .register({ name: "random", summary: "random search: uniform draws, avoiding repeats while unseen configs are easy to find", options: none, create: () => randomSearch() })
   .register({
     name: "grid",
     summary: "grid search: every config once, in random order, then stop (as Optuna's GridSampler)",
@@ -129,7 +129,7 @@ for (const preset of PRESETS) {
   STRATEGIES.register({
     name: preset.name,
     summary: `${preset.summary} (preset: ${preset.sampler}${describeOptions(preset.samplerOptions)} + --pruner ${preset.pruner})`,
-    options: sampler.options,
+    options: { docs: sampler.options.docs.map((d) => (d.name in preset.samplerOptions ? { ...d, default: preset.samplerOptions[d.name] } : d)), parse: (given, where) => sampler.options.parse(given, where) },
     // The preset's name is the strategy's: it is what a study records and what a resume asks for.
     create: (o) => ({ ...sampler.create({ ...preset.samplerOptions, ...(o as object) }), name: preset.name }),
   });
