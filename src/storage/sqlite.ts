@@ -108,6 +108,8 @@ export class SqliteStorage implements Storage {
       this.db.pragma("journal_mode = WAL");
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("foreign_keys = ON");
+      // 64 MiB of page cache (default 2 MiB): a 100,000-trial study then stays in memory between asks.
+      this.db.pragma("cache_size = -65536");
       this.migrate();
     } catch (error) {
       throw new NascentError(`cannot open study database '${path}': ${(error as Error).message}`);
@@ -272,7 +274,8 @@ export class SqliteStorage implements Storage {
       const study = this.sql("SELECT seq FROM studies WHERE id = ?").get(studyId) as { seq: number } | undefined;
       if (!study) throw new NoSuchTrialError(`no study with id ${studyId} in ${this.url}`);
       const seq = study.seq;
-      const rows = this.sql("SELECT * FROM trials WHERE study_id = ? AND seq > ? ORDER BY number").all(studyId, since) as TrialRow[];
+      // INDEXED BY: with statistics, SQLite would walk the primary key for the ORDER BY, reading every trial.
+      const rows = this.sql("SELECT * FROM trials INDEXED BY trials_by_seq WHERE study_id = ? AND seq > ? ORDER BY number").all(studyId, since) as TrialRow[];
       return { trials: rows.map(toRecord), cursor: seq };
     })();
   }

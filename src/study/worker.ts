@@ -11,6 +11,11 @@ export function detachedWorkerId(): string {
   return `${hostname()}:detached:${randomUUID().slice(0, 8)}`;
 }
 
+/** True for the worker of a trial handed out by `ask` and not run by any process of nascent's. */
+export function isDetachedWorker(worker: string | null): boolean {
+  return worker !== null && worker.split(":")[1] === "detached";
+}
+
 /** True when `worker` names a process on this machine that no longer exists. */
 export function isDeadLocalWorker(worker: string): boolean {
   const [host, pid] = worker.split(":");

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { DEFAULT_STORAGE } from "../../storage/open.js";
 import { registeredStrategy } from "../../strategy/registry.js";
-import { Study } from "../../study/study.js";
+import { DETACHED_LEASE_MS, Study } from "../../study/study.js";
 import { NascentError } from "../../core/errors.js";
-import { collect, integer } from "../arguments.js";
+import { collect, integer, positiveNumber } from "../arguments.js";
 import { parseConfigArgument } from "../parse-config.js";
 import { printJsonLine, trialJson } from "../output.js";
 import { withStorage } from "./read.js";
@@ -12,6 +12,7 @@ interface AskOptions {
   storage: string;
   study: string;
   config?: string;
+  lease: number;
 }
 
 interface TellOptions {
@@ -31,11 +32,12 @@ export function registerAskTell(program: Command): void {
     .option("--storage <url>", "sqlite:PATH", DEFAULT_STORAGE)
     .requiredOption("--study <name>", "study name")
     .option("--config <json|nb201 string>", "evaluate this config next instead of asking the strategy")
+    .option("--lease <seconds>", "how long the trial holds its place in the budget if it is never told (default 24 h); 'nascent tell --failed' releases it sooner", positiveNumber, DETACHED_LEASE_MS / 1000)
     .action(async (options: AskOptions) =>
       withStorage(options.storage, async (storage) => {
         const study = await Study.load(storage, options.study, { strategies: registeredStrategy });
         const config = options.config === undefined ? undefined : parseConfigArgument(study.space, options.config);
-        const asked = await study.ask({ config });
+        const asked = await study.ask({ config, leaseMs: options.lease * 1000 });
         if (!asked) throw new NascentError(`study '${options.study}' has no trial budget left`);
         printJsonLine({ number: asked.number, config: asked.config, key: asked.key });
       }),

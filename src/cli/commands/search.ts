@@ -4,6 +4,8 @@ import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
 import { STRATEGY_NAMES, defaultPruner, resolveStrategy } from "../../strategy/registry.js";
 import { parseConstraint, parseObjective } from "../../core/objectives.js";
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, Study } from "../../study/study.js";
+import { isDetachedWorker } from "../../study/worker.js";
+import type { TrialRecord } from "../../core/trial.js";
 import { PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
 import { parseOptionPairs } from "../../space/options.js";
 import { NascentError } from "../../core/errors.js";
@@ -91,7 +93,9 @@ export function registerSearch(program: Command): void {
           prunerOptions,
           resume: options.resume,
         });
-        const already = (await study.trials()).filter((t) => t.state === "complete" || t.state === "pruned").length;
+        const before = await study.trials();
+        warnAboutHeldPlaces(study.name, storage.url, before, options.trials);
+        const already = before.filter((t) => t.state === "complete" || t.state === "pruned").length;
         const progress = new SearchProgress(options.trials, Math.min(already, options.trials), objectives[0].direction);
         try {
           await study.optimize(evaluator, {
@@ -126,6 +130,26 @@ export function registerSearch(program: Command): void {
         await storage.close();
       }
     });
+}
+
+/**
+ * Says why a resumed search may run fewer trials than asked: the study already holds the budget, or
+ * trials handed out by `nascent ask` and never told hold places in it until their lease ends.
+ */
+function warnAboutHeldPlaces(study: string, storage: string, trials: readonly TrialRecord[], budget: number): void {
+  const live = trials.filter((t) => t.state !== "failed");
+  if (live.length >= budget) {
+    process.stderr.write(`nascent: study '${study}' already holds ${live.length} trials (--trials ${budget}): nothing to run; raise --trials to continue it\n`);
+  }
+  const held = live.filter((t) => t.state === "running" && isDetachedWorker(t.worker));
+  if (held.length === 0) return;
+  const numbers = held.map((t) => t.number).join(", ");
+  const until = new Date(Math.max(...held.map((t) => t.leaseExpiresAt ?? 0))).toISOString();
+  process.stderr.write(
+    `nascent: warning: trial${held.length > 1 ? "s" : ""} ${numbers} of '${study}' ${held.length > 1 ? "were" : "was"} handed out by 'nascent ask' and never told; ` +
+      `${held.length > 1 ? "they hold places" : "it holds a place"} in the --trials budget until ${until}. Release with: ` +
+      `nascent tell --storage ${storage} --study ${study} --trial ${held[0].number} --failed abandoned\n`,
+  );
 }
 
 function defaultStudyName(options: SearchOptions): string {
