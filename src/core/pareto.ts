@@ -1,5 +1,4 @@
-import type { Direction } from "./objectives.js";
-import { dominates, signed } from "./objectives.js";
+import { type Direction, dominates, signed } from "./objectives.js";
 
 /** A point to rank: its objective values and its total constraint violation (0 when feasible). */
 export interface RankedPoint {

@@ -1,6 +1,5 @@
-import type { StudySpec, StudySummary } from "../storage/storage.js";
+import type { StudySpec, StudySummary, Storage } from "../storage/storage.js";
 import type { TrialRecord } from "../core/trial.js";
-import type { Storage } from "../storage/storage.js";
 import { bestTrial, paretoFront } from "../core/objectives.js";
 import { Study } from "../study/study.js";
 

@@ -1,7 +1,6 @@
 import type { OwnedFunction } from "@jax-js/jax";
 import type { Rng } from "../core/rng.js";
-import type { DataSplits, ImageDataset } from "./data/dataset.js";
-import { shuffledIndices } from "./data/dataset.js";
+import { type DataSplits, type ImageDataset, shuffledIndices } from "./data/dataset.js";
 import { augmentBatch } from "./data/augment.js";
 import { engine, loadEngine, type Tensor } from "./engine/index.js";
 import { forward, type TensorMap } from "./forward.js";

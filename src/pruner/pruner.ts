@@ -1,6 +1,5 @@
-import type { Direction } from "../core/objectives.js";
+import { type Direction, signed } from "../core/objectives.js";
 import type { IntermediateValue, TrialRecord } from "../core/trial.js";
-import { signed } from "../core/objectives.js";
 
 /**
  * Decides from intermediate reports whether a running trial should stop early. `trials` is every trial

@@ -1,7 +1,6 @@
-import type { Direction } from "../core/objectives.js";
+import { type Direction, signed } from "../core/objectives.js";
 import type { IntermediateValue, TrialRecord } from "../core/trial.js";
 import { NascentError } from "../core/errors.js";
-import { signed } from "../core/objectives.js";
 import type { Pruner } from "./pruner.js";
 
 export interface SuccessiveHalvingOptions {

@@ -1,10 +1,9 @@
 import { ConfigError } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
-import { checkFields, type InferShape, type ObjectSpace, type Shape } from "./object.js";
+import { checkFields, type InferShape, type ObjectSpace, type Shape, ObjectSpace as ObjectSpaceClass } from "./object.js";
 import { Space, fieldPath, isPlainObject, type SpaceJson, type Suggest } from "./space.js";
 import { registerSpaceKind } from "./kinds.js";
-import { ObjectSpace as ObjectSpaceClass } from "./object.js";
 
 /** Each case is an object space; typed structurally so that any ObjectSpace<S> fits. */
 type CaseSpace = Space<Record<string, unknown>> & { readonly fields: Shape };

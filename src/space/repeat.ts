@@ -1,9 +1,8 @@
 import { ConfigError, allIssues } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
-import { Space, indexPath, product, type SpaceJson, type Suggest } from "./space.js";
+import { Space, indexPath, product, type SpaceJson, type Suggest, fieldPath } from "./space.js";
 import { registerSpaceKind } from "./kinds.js";
-import { fieldPath } from "./space.js";
 
 /** A variable-length list of independently decided items (e.g. the blocks of a stage). */
 export class RepeatSpace<T> extends Space<T[]> {
