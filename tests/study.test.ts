@@ -232,4 +232,22 @@ describe("studies", () => {
     await assert.rejects(study.optimize(broken, { totalTrials: 10, maxConsecutiveFailures: 4 }), /stopped after 4 trials in a row failed; the last \(trial 3\) failed with: dataset not found/);
     assert.equal((await study.trials()).length, 4);
   });
+
+  it("hands an evaluator the configs of its space, typed (an Evaluator<C> for a Study<C>)", async () => {
+    const space = s.object({ width: s.int(1, 4), act: s.choice(["relu", "gelu"]) });
+    const seen: number[] = [];
+    const typed: Evaluator<s.Infer<typeof space>> = {
+      name: "typed",
+      metrics: [{ name: "value", direction: "maximize", description: "width" }],
+      checkSpace: () => undefined,
+      async evaluate(config) {
+        seen.push(config.width); // typed: a number, no cast
+        return { value: config.width + (config.act === "gelu" ? 0.5 : 0) };
+      },
+    };
+    const study = await Study.open({ storage: new MemoryStorage(), name: "typed", space, seed: 2 });
+    await study.optimize(typed, { trials: 4 });
+    assert.equal(seen.length, 4);
+    assert.ok(seen.every((w) => Number.isInteger(w) && w >= 1 && w <= 4));
+  });
 });

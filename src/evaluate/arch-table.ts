@@ -13,7 +13,7 @@ export interface TableMetric extends MetricInfo {
  * A tabular benchmark over NAS-Bench-201 cells: each row is one architecture, keyed by its NB201 string,
  * and evaluating a config is a lookup. NB201 is such a table; so is any CSV a user brings.
  */
-export class ArchTableEvaluator implements Evaluator {
+export class ArchTableEvaluator implements Evaluator<Nb201Config> {
   private readonly rowOf = new Map<string, number>();
   private readonly values: Float64Array[];
 
@@ -53,7 +53,7 @@ export class ArchTableEvaluator implements Evaluator {
     return Object.fromEntries(this.metrics.map((m, i) => [m.name, this.values[i][row]]));
   }
 
-  async evaluate(config: unknown, _context: EvaluationContext): Promise<Metrics> {
-    return this.lookup(config as Nb201Config);
+  async evaluate(config: Nb201Config, _context: EvaluationContext): Promise<Metrics> {
+    return this.lookup(config);
   }
 }

@@ -16,7 +16,7 @@ type Encoding = Record<string, Record<string, number>>;
  * `nb301`: the YAHPO Gym surrogate of NAS-Bench-301 (ONNX), predicting a DARTS architecture's validation
  * accuracy after a given number of epochs (the fidelity, 1..98).
  */
-export class Nb301Evaluator implements Evaluator {
+export class Nb301Evaluator implements Evaluator<Nb301Config> {
   readonly metrics: readonly MetricInfo[] = [
     { name: "accuracy", direction: "maximize", description: "predicted CIFAR-10 validation accuracy (0..1)" },
     { name: "val_cross_entropy", direction: "minimize", description: "predicted validation cross-entropy" },
@@ -81,10 +81,10 @@ export class Nb301Evaluator implements Evaluator {
     }));
   }
 
-  async evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
-    if (!this.curve) return (await this.predict([config as Nb301Config]))[0];
+  async evaluate(config: Nb301Config, context: EvaluationContext): Promise<Metrics> {
+    if (!this.curve) return (await this.predict([config]))[0];
     const epochs = Array.from({ length: this.epoch }, (_, i) => i + 1);
-    const curve = await this.predictAt(epochs.map((epoch) => ({ config: config as Nb301Config, epoch })));
+    const curve = await this.predictAt(epochs.map((epoch) => ({ config, epoch })));
     for (const metrics of curve) {
       await context.report(metrics.epochs, metrics.accuracy);
       if (context.shouldPrune()) return metrics;
