@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Moves TypeScript modules (git mv) and rewrites every relative import of them, in src/, tests/, bench/, examples/.
-Usage: move-modules.py old.ts=new.ts ...  (paths relative to the repo root). Run from the repo root."""
+Usage: move-modules.py [--imports-only] old.ts=new.ts ...  (paths relative to the repo root). Run from the repo root.
+--imports-only: the files were moved already (e.g. by a merge); only rewrite the imports that still name old paths."""
 import os, re, subprocess, sys
 
-moves = dict(arg.split("=") for arg in sys.argv[1:])
-for old, new in moves.items():
-    os.makedirs(os.path.dirname(new), exist_ok=True)
-    subprocess.run(["git", "mv", old, new], check=True)
-inverse = {new: old for old, new in moves.items()}
+imports_only = "--imports-only" in sys.argv
+moves = dict(arg.split("=") for arg in sys.argv[1:] if arg != "--imports-only")
+if not imports_only:
+    for old, new in moves.items():
+        os.makedirs(os.path.dirname(new), exist_ok=True)
+        subprocess.run(["git", "mv", old, new], check=True)
+inverse = {} if imports_only else {new: old for old, new in moves.items()}
 
 IMPORT = re.compile(r'''((?:from|import)\s*\(?\s*["'])(\.{1,2}/[^"']+)(["'])''')
 
