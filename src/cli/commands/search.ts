@@ -7,7 +7,7 @@ import { DEFAULT_MAX_CONSECUTIVE_FAILURES, Study } from "../../study/study.js";
 import { DEFAULT_PRUNER, PRUNER_NAMES, resolvePruner } from "../../study/pruner-registry.js";
 import { NascentError } from "../../util/errors.js";
 import { collect, integer, numericOptions, positiveInt, positiveNumber } from "../arguments.js";
-import { bestJson, printJsonLine } from "../output.js";
+import { bestJson, formatValue, printJsonLine } from "../output.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
 
@@ -61,6 +61,9 @@ export function registerSearch(program: Command): void {
       const objectives = options.objective.length
         ? options.objective.map((o) => parseObjective(o, defaultDirection))
         : [{ metric: evaluator.metrics[0].name, direction: evaluator.metrics[0].direction }];
+      if (objectives.length < (strategy.minObjectives ?? 1)) {
+        throw new NascentError(`strategy '${options.strategy}' needs at least ${strategy.minObjectives} objectives, got ${objectives.length} (add --objective METRIC[:min|max])`);
+      }
       evaluator.checkSpace(space);
       const pruner = resolvePruner(options.pruner ?? DEFAULT_PRUNER[options.strategy] ?? "none", evaluator);
       const storage = openStorage(options.storage);
@@ -111,8 +114,10 @@ export function registerSearch(program: Command): void {
           const counts = ["complete", "pruned", "failed"].map((s) => `${trials.filter((t) => t.state === s).length} ${s}`).join(", ");
           console.log(`study   ${study.name} in ${storage.url}`);
           console.log(`trials  ${counts} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-          if (Array.isArray(best)) console.log(`pareto  ${best.length} trials on the front (nascent best --study ${study.name} --json)`);
-          else if (best) console.log(`best    ${(best as { value: number }).value}  ${(best as { key: string }).key}  (trial ${(best as { number: number }).number})`);
+          const storageFlag = options.storage === DEFAULT_STORAGE ? "" : ` --storage ${shellWord(options.storage)}`;
+          const more = `nascent best${storageFlag} --study ${shellWord(study.name)}`;
+          if (Array.isArray(best)) console.log(`pareto  ${best.length} trials on the front (${more})`);
+          else if (best) console.log(`best    ${formatValue((best as { value: number }).value)}  ${(best as { key: string }).key}  (trial ${(best as { number: number }).number}; ${more})`);
           else console.log("best    none: no trial completed feasibly");
         }
         if (controller.signal.aborted) process.exitCode = 130;
@@ -127,4 +132,9 @@ function defaultStudyName(options: SearchOptions): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   const space = options.space.replace(/^.*\//, "").replace(/\.json$/, "");
   return `${space}-${options.strategy}-seed${options.seed}-${stamp}-${process.pid}`;
+}
+
+/** `text` as one shell word, quoted only when it needs to be, so a printed command can be pasted back. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
