@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import ort from "onnxruntime-node";
+import type { InferenceSession } from "onnxruntime-common";
 import { dataPath } from "../util/data-path.js";
 import { NascentError } from "../util/errors.js";
 import { canonicalJson } from "../util/json.js";
+import { onnxRuntime, type OnnxRuntime } from "./onnx-runtime.js";
 import { nb301Space, toConfigSpace, type Nb301Config } from "../space/builtin/nb301.js";
 import type { Space } from "../space/space.js";
 import type { EvaluationContext, Evaluator, MetricInfo, Metrics } from "./evaluator.js";
@@ -29,7 +30,8 @@ export class Nb301Evaluator implements Evaluator {
   readonly name: string;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly ort: OnnxRuntime,
+    private readonly session: InferenceSession,
     private readonly encoding: Encoding,
     readonly epoch: number,
     /** Report the predicted accuracy after every epoch 1..epoch, so pruners can stop a trial early. */
@@ -45,8 +47,9 @@ export class Nb301Evaluator implements Evaluator {
       throw new NascentError(`nb301 epoch must be an integer from 1 to ${NB301_MAX_EPOCH}, got ${epoch}`);
     }
     const encoding = JSON.parse(readFileSync(dataPath("nb301", "encoding_v2.json"), "utf8")) as Encoding;
+    const ort = await onnxRuntime();
     const session = await ort.InferenceSession.create(dataPath("nb301", "model_v2.onnx"));
-    return new Nb301Evaluator(session, encoding, epoch, curve);
+    return new Nb301Evaluator(ort, session, encoding, epoch, curve);
   }
 
   checkSpace(space: Space<unknown>): void {
@@ -68,8 +71,8 @@ export class Nb301Evaluator implements Evaluator {
       });
     });
     const output = await this.session.run({
-      x_cat: new ort.Tensor("int32", codes, [queries.length, this.columns.length]),
-      x_cont: new ort.Tensor("float32", Float32Array.from(queries, (q) => q.epoch), [queries.length, 1]),
+      x_cat: new this.ort.Tensor("int32", codes, [queries.length, this.columns.length]),
+      x_cont: new this.ort.Tensor("float32", Float32Array.from(queries, (q) => q.epoch), [queries.length, 1]),
     });
     const data = output[this.session.outputNames[0]].data as Float32Array;
     const width = data.length / queries.length;

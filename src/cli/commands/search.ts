@@ -6,6 +6,7 @@ import { parseConstraint, parseObjective } from "../../study/objectives.js";
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, Study } from "../../study/study.js";
 import { DEFAULT_PRUNER, PRUNER_NAMES, resolvePruner } from "../../study/pruner-registry.js";
 import { NascentError } from "../../util/errors.js";
+import { checkStudyName } from "../../util/study-name.js";
 import { collect, integer, numericOptions, positiveInt, positiveNumber } from "../arguments.js";
 import { bestJson, formatValue, printJsonLine } from "../output.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
@@ -78,7 +79,7 @@ export function registerSearch(program: Command): void {
       try {
         const study = await Study.open({
           storage,
-          name: options.study ?? defaultStudyName(options),
+          name: checkStudyName(options.study ?? defaultStudyName(options)),
           space,
           strategy,
           strategyOptions,
