@@ -42,7 +42,7 @@ dashboard_pid=$!
 for _ in $(seq 100); do grep -q "^nascent dashboard on" dashboard.log && break; sleep 0.1; done
 url=$(sed -n 's/^nascent dashboard on \([^ ]*\).*/\1/p' dashboard.log)
 [ -n "$url" ] || { cat dashboard.log; exit 1; }
-node -e '
+node --input-type=module -e '
 const url = process.argv[1];
 const studies = await (await fetch(`${url}/api/studies`)).json();
 if (!studies.some((s) => s.name === "nb301")) throw new Error(`no nb301 study in ${JSON.stringify(studies)}`);

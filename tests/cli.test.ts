@@ -93,7 +93,18 @@ describe("the nascent command", () => {
         return 0;
       }
     };
-    while (completeSoFar() < 500) await new Promise((resolve) => setTimeout(resolve, 50));
+    // A child that died (or never gets there) must fail the test, not hang the suite.
+    let exited: number | null | undefined;
+    child.once("exit", (code) => (exited = code));
+    const deadline = Date.now() + 120_000;
+    while (completeSoFar() < 500) {
+      if (exited !== undefined) assert.fail(`the search exited with ${exited} before 500 trials completed`);
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        assert.fail(`the search completed ${completeSoFar()} trials in 120 s, not 500`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
     const killedAt = completeSoFar();

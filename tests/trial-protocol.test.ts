@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { lastJsonLine, runCli, tempDir } from "./support.js";
+import { lastJsonLine, needs, requirePresent, runCli, tempDir } from "./support.js";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/protocol/", import.meta.url));
 const nascent = (...args: string[]) => runCli(args);
@@ -93,6 +93,7 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
     // The study records a pruned trial only after its program's output closed: a program that was not killed
     // would have written its end marker by then.
     for (const t of pruned) assert.equal(existsSync(join(ends, String(t.number))), false, `pruned trial ${t.number} ran to its end`);
+    assert.ok(all.some((c) => c.state === "complete"), "some trial completes");
     for (const t of all.filter((c) => c.state === "complete")) assert.ok(existsSync(join(ends, String(t.number))), `complete trial ${t.number} left no marker`);
   });
 
@@ -114,7 +115,8 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
   });
 
   const dataReady = existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
-  it("runs the Node example through the protocol", { skip: dataReady ? false : "needs Debian's dataset-fashion-mnist" }, () => {
+  it("runs the Node example through the protocol", needs(dataReady, "Debian's dataset-fashion-mnist"), () => {
+    requirePresent(dataReady, "Debian's dataset-fashion-mnist");
     const result = runCli(
       ["search", "--space", join(EXAMPLES, "mlp-space.json"), "--command", `"${process.execPath}" ${join(EXAMPLES, "train.mjs")}`, "--trials", "3", "--seed", "1", "--storage", storage, "--study", "node-example", "--json"],
       { env: { ...process.env, EPOCHS: "2", TRAIN_LIMIT: "1000" }, timeoutMs: 120_000 },
@@ -127,7 +129,8 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
   });
 
   const torchReady = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0 && existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
-  it("runs the PyTorch example through the protocol, and the median pruner stops some of its trials", { skip: torchReady ? false : "needs Debian's python3-torch and dataset-fashion-mnist" }, () => {
+  it("runs the PyTorch example through the protocol, and the median pruner stops some of its trials", needs(torchReady, "Debian's python3-torch and dataset-fashion-mnist"), () => {
+    requirePresent(torchReady, "Debian's python3-torch and dataset-fashion-mnist");
     const result = runCli(
       ["search", "--space", join(EXAMPLES, "cnn-space.json"), "--command", `/usr/bin/python3 ${join(EXAMPLES, "train_torch.py")}`, "--trials", "8", "--seed", "2", "--pruner", "median", "--storage", storage, "--study", "torch", "--json"],
       { env: { ...process.env, EPOCHS: "3", TRAIN_LIMIT: "1500" } },
