@@ -29,6 +29,7 @@ env -u ONNXRUNTIME_NODE_INSTALL -u ONNXRUNTIME_NODE_INSTALL_CUDA -u npm_config_o
   npm install --no-audit --no-fund --prefer-offline "$tarball" >install.log 2>&1 || { cat install.log; exit 1; }
 if grep -q "Unknown project config" install.log; then cat install.log; exit 1; fi
 nascent=./node_modules/.bin/nascent
+node --input-type=module -e 'import("onnxruntime-node").then(() => console.log("ONNX Runtime: native (onnxruntime-node)"), () => console.log("ONNX Runtime: WebAssembly (onnxruntime-web; onnxruntime-node did not install)"))'
 
 step "nascent --version, search, report, dashboard"
 "$nascent" --version
