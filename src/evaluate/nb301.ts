@@ -42,12 +42,13 @@ export class Nb301Evaluator implements Evaluator {
     this.name = curve ? "nb301:curve" : epoch === NB301_MAX_EPOCH ? "nb301" : `nb301:epoch=${epoch}`;
   }
 
-  static async load(epoch = NB301_MAX_EPOCH, curve = false): Promise<Nb301Evaluator> {
+  /** `runtime`: which ONNX Runtime build runs the surrogate (default: native when installed, else wasm). */
+  static async load(epoch = NB301_MAX_EPOCH, curve = false, runtime?: OnnxRuntime): Promise<Nb301Evaluator> {
     if (!Number.isInteger(epoch) || epoch < 1 || epoch > NB301_MAX_EPOCH) {
       throw new NascentError(`nb301 epoch must be an integer from 1 to ${NB301_MAX_EPOCH}, got ${epoch}`);
     }
     const encoding = JSON.parse(readFileSync(dataPath("nb301", "encoding_v2.json"), "utf8")) as Encoding;
-    const ort = await onnxRuntime();
+    const ort = runtime ?? (await onnxRuntime());
     const session = await ort.InferenceSession.create(dataPath("nb301", "model_v2.onnx"));
     return new Nb301Evaluator(ort, session, encoding, epoch, curve);
   }

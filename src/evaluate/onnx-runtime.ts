@@ -24,9 +24,14 @@ export function onnxRuntime(): Promise<OnnxRuntime> {
       const ort = native.default ?? native;
       return { InferenceSession: ort.InferenceSession, Tensor: ort.Tensor, backend: "native" as const };
     } catch {
-      const web = (await import("onnxruntime-web")) as unknown as OnnxRuntime;
-      return { InferenceSession: web.InferenceSession, Tensor: web.Tensor, backend: "wasm" as const };
+      return webOnnxRuntime();
     }
   })();
   return loaded;
+}
+
+/** The WebAssembly build alone (the fallback; also what tests compare the native build against). */
+export async function webOnnxRuntime(): Promise<OnnxRuntime> {
+  const web = (await import("onnxruntime-web")) as unknown as OnnxRuntime;
+  return { InferenceSession: web.InferenceSession, Tensor: web.Tensor, backend: "wasm" };
 }
