@@ -116,7 +116,7 @@ describe("the dashboard in a real browser", { skip: browserMissing ? `no Chromiu
     assert.equal(await graph.locator("g.edge").count(), 6);
     assert.match((await page.getByTestId("trial-key").textContent())!, /^\|nor_conv_3x3~0\|/);
     const rows = await page.getByTestId("trial-facts").locator("tr").count();
-    assert.ok(rows >= 25, `the NB201 benchmark's metrics fill ${rows} rows`);
+    assert.ok(rows >= 20, `the NB201 benchmark's metrics fill ${rows} rows`);
     const drawing = await graph.boundingBox();
     assert.ok(drawing && drawing.y + drawing.height / 2 < 1000, `the cell drawing starts at y=${drawing?.y}, below the fold of a 1000-pixel window`);
     await page.screenshot({ path: join(shots, "trial-nb201-cell.png"), fullPage: true });
