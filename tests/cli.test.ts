@@ -93,7 +93,18 @@ describe("the nascent command", () => {
         return 0;
       }
     };
-    while (completeSoFar() < 500) await new Promise((resolve) => setTimeout(resolve, 50));
+    // A child that died (or never gets there) must fail the test, not hang the suite.
+    let exited: number | null | undefined;
+    child.once("exit", (code) => (exited = code));
+    const deadline = Date.now() + 120_000;
+    while (completeSoFar() < 500) {
+      if (exited !== undefined) assert.fail(`the search exited with ${exited} before 500 trials completed`);
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        assert.fail(`the search completed ${completeSoFar()} trials in 120 s, not 500`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
     const killedAt = completeSoFar();
@@ -172,9 +183,9 @@ describe("the nascent command", () => {
       writeFileSync(join(dir, "nan.csv"), `arch,acc\n"${ALL_SKIP}",nan\n`);
       assertOneLineError(nascent(...search.slice(0, 3), "--benchmark", `table:${join(dir, "nan.csv")}:arch:acc`, "--storage", db), /row 2, column 'acc': 'nan' is not a finite number/);
       const asked = lastJsonLine(nascent("ask", "--storage", db, "--study", "good").stdout) as { number: number };
-      assertOneLineError(nascent("tell", "--storage", db, "--study", "good", "--trial", String(asked.number), "--value", "nan"), /trial \d+ is recorded as failed: metric 'accuracy' is NaN/);
-      const told = trialsOf(db, "good").find((t) => t.number === asked.number)!;
-      assert.equal(told.state, "failed");
+      assertOneLineError(nascent("tell", "--storage", db, "--study", "good", "--trial", String(asked.number), "--value", "nan"), /--value 'nan' \(for accuracy\) is not a finite decimal number; nothing was recorded/);
+      assert.equal(trialsOf(db, "good").find((t) => t.number === asked.number)!.state, "running", "a refused value leaves the trial running");
+      assert.equal(nascent("tell", "--storage", db, "--study", "good", "--trial", String(asked.number), "--value", "90").code, 0);
       stillUsable();
     });
 

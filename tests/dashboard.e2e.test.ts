@@ -33,6 +33,7 @@ async function waitForText(locator: Locator, text: string, timeoutMs: number): P
   }
 }
 
+const LONG_NAME = `nb201 / évolution ${"x".repeat(1000)}`.slice(0, 1000);
 const WEIRD_NAME = `<b>bold</b><img src=x onerror="window.__xss=1">`;
 
 describe("the dashboard in a real browser", { skip: browserMissing ? `no Chromium at ${CHROMIUM}` : false }, () => {
@@ -65,6 +66,8 @@ describe("the dashboard in a real browser", { skip: browserMissing ? `no Chromiu
     const trial = (await weird.ask())!;
     await weird.setTrialAttr(trial.number, "<script>window.__xss=2</script>", "<img src=x onerror=\"window.__xss=3\">");
     await weird.tell(trial.number, 1);
+    const long = await Study.open({ storage: sqlite, name: LONG_NAME, space: nb201Space, seed: 1 });
+    await long.tell((await long.ask())!.number, 1);
     await sqlite.close();
 
     server = spawn(process.execPath, [CLI, "dashboard", "--storage", storage, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
@@ -95,7 +98,7 @@ describe("the dashboard in a real browser", { skip: browserMissing ? `no Chromiu
     await table.waitFor();
     const row = table.locator("tr", { hasText: "nb201-evolution" });
     assert.match((await row.textContent())!, /300/);
-    assert.equal(await table.locator("tbody tr").count(), 5);
+    assert.equal(await table.locator("tbody tr").count(), 6);
   });
 
   it("shows as many trials as the database holds, and draws a trial's NB201 cell", async () => {
@@ -112,6 +115,10 @@ describe("the dashboard in a real browser", { skip: browserMissing ? `no Chromiu
     await graph.waitFor();
     assert.equal(await graph.locator("g.edge").count(), 6);
     assert.match((await page.getByTestId("trial-key").textContent())!, /^\|nor_conv_3x3~0\|/);
+    const rows = await page.getByTestId("trial-facts").locator("tr").count();
+    assert.ok(rows >= 20, `the NB201 benchmark's metrics fill ${rows} rows`);
+    const drawing = await graph.boundingBox();
+    assert.ok(drawing && drawing.y + drawing.height / 2 < 1000, `the cell drawing starts at y=${drawing?.y}, below the fold of a 1000-pixel window`);
     await page.screenshot({ path: join(shots, "trial-nb201-cell.png"), fullPage: true });
   });
 
@@ -163,6 +170,14 @@ describe("the dashboard in a real browser", { skip: browserMissing ? `no Chromiu
     timings.study10kLoadMs = Date.now() - started;
     console.log(`study view of 10,000 trials loaded in ${timings.study10kLoadMs} ms`);
     assert.equal(await shownCount(), 10_000);
+    // 0.66 s measured on an idle 2-core machine (docs/img/timings.json); the bound leaves room for a busy CI.
+    assert.ok(timings.study10kLoadMs < 5000, `the 10,000-trial study view took ${timings.study10kLoadMs} ms`);
+  });
+
+  it("opens a study whose name is as long as the CLI allows", async () => {
+    await page.goto(`${url}/#/study/${encodeURIComponent(LONG_NAME)}`);
+    await waitForText(page.locator("main h1"), LONG_NAME, 10_000);
+    assert.equal(await shownCount(), 1);
   });
 
   it("shows every string from the database as text, never as markup", async () => {

@@ -16,7 +16,7 @@ import { releaseWeights, trainNetwork } from "../src/nn/trainer.js";
 import { mobilenetSpace, vitSpace } from "../src/space/builtin/macro.js";
 import { NascentError } from "../src/core/errors.js";
 import { Rng } from "../src/core/rng.js";
-import { lastJsonLine, runCli, tempDir } from "./support.js";
+import { lastJsonLine, needs, requirePresent, runCli, tempDir } from "./support.js";
 
 before(async () => {
   await loadEngine();
@@ -171,7 +171,8 @@ describe("Fashion-MNIST", () => {
   });
 
   const present = existsSync(join(FASHION_MNIST_DIR, "train-images-idx3-ubyte.gz"));
-  it("splits 55,000 training, 5,000 validation and 10,000 test images, normalised", { skip: present ? false : "needs Debian's dataset-fashion-mnist" }, () => {
+  it("splits 55,000 training, 5,000 validation and 10,000 test images, normalised", needs(present, "Debian's dataset-fashion-mnist"), () => {
+    requirePresent(present, "Debian's dataset-fashion-mnist");
     const full = loadFashionMnist();
     assert.equal(full.train.count, 60_000 - VALIDATION_SIZE);
     assert.equal(full.validation.count, VALIDATION_SIZE);

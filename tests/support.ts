@@ -29,3 +29,17 @@ export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessE
 export function lastJsonLine<T>(stdout: string): T {
   return JSON.parse(stdout.trim().split("\n").at(-1) as string) as T;
 }
+
+/**
+ * Test options for a test that needs something from the system (a Debian package, a data set): skipped with
+ * the reason where it is missing on a developer's machine, but run in CI (CI=true), where `requirePresent`
+ * then fails it: CI must install everything the tests use.
+ */
+export function needs(present: boolean, what: string): { skip: string | false } {
+  return { skip: present || process.env.CI ? false : `needs ${what}` };
+}
+
+/** Fails the test when `present` is false (only reached in CI, see `needs`). */
+export function requirePresent(present: boolean, what: string): void {
+  if (!present) throw new Error(`CI needs ${what}: .ci/run must install it`);
+}

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { lastJsonLine, runCli, tempDir } from "./support.js";
+import { lastJsonLine, needs, requirePresent, runCli, tempDir } from "./support.js";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/protocol/", import.meta.url));
 const nascent = (...args: string[]) => runCli(args);
@@ -61,30 +61,40 @@ describe("trial protocol: any program trains a candidate", () => {
       assert.match(t.error ?? "", /exited with code 3/);
       assert.match(t.error ?? "", /CUDA out of memory \(trial \d+\)/, "the stderr tail is kept");
     }
-    for (const t of byMode("hang").filter((h) => h.state === "failed")) assert.match(t.error ?? "", /--trial-timeout 2 s/);
+    for (const t of byMode("hang")) {
+      assert.equal(t.state, "failed");
+      assert.match(t.error ?? "", /--trial-timeout 2 s/);
+    }
+    assert.ok(byMode("ok").some((o) => o.state === "complete"), "some ok trial completes");
     for (const t of byMode("ok").filter((o) => o.state === "complete")) {
       assert.ok(Math.abs((t.value as number) - 4 * (t.config.quality as number)) < 1e-9);
       assert.equal(t.metrics?.params, 1000 + t.number);
     }
   });
 
-  it("terminates trials the median pruner stops, before they finish", () => {
+  it("terminates trials the median pruner stops: a pruned program never reaches its end", () => {
     const slow = join(dir, "slow.cjs");
+    const ends = join(dir, "ends");
+    mkdirSync(ends);
     writeFileSync(
       slow,
       `const q = JSON.parse(process.env.NASCENT_CONFIG).quality;
-(async () => { for (let step = 1; step <= 20; step++) { console.log(JSON.stringify({ nascent: "report", step, value: q })); await new Promise((r) => setTimeout(r, step === 1 ? 10 : 200)); }
+(async () => { for (let step = 1; step <= 20; step++) { console.log(JSON.stringify({ nascent: "report", step, value: q })); await new Promise((r) => setTimeout(r, step === 1 ? 10 : 100)); }
+require("node:fs").writeFileSync(${JSON.stringify(ends)} + "/" + process.env.NASCENT_TRIAL, "");
 console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
     );
     const okSpace = join(dir, "ok-space.json");
     writeFileSync(okSpace, JSON.stringify({ type: "object", fields: { quality: { type: "float", min: 0, max: 1 } } }));
-    const result = nascent("search", "--space", okSpace, "--command", `"${process.execPath}" "${slow}"`, "--trials", "10", "--seed", "1", "--storage", storage, "--study", "pruned", "--pruner", "median", "--json");
+    const result = nascent("search", "--space", okSpace, "--command", `"${process.execPath}" "${slow}"`, "--trials", "8", "--seed", "1", "--storage", storage, "--study", "pruned", "--pruner", "median", "--json");
     assert.equal(result.code, 0, result.stderr);
     const all = trials(storage, "pruned");
     const pruned = all.filter((t) => t.state === "pruned");
     assert.ok(pruned.length >= 1, `expected pruned trials, got ${all.map((t) => t.state).join(", ")}`);
-    // 10 trials of 4 s each would take 40 s; pruned ones stop after their first report.
-    assert.ok(result.seconds < 10 + 4 * (10 - pruned.length), `took ${result.seconds} s`);
+    // The study records a pruned trial only after its program's output closed: a program that was not killed
+    // would have written its end marker by then.
+    for (const t of pruned) assert.equal(existsSync(join(ends, String(t.number))), false, `pruned trial ${t.number} ran to its end`);
+    assert.ok(all.some((c) => c.state === "complete"), "some trial completes");
+    for (const t of all.filter((c) => c.state === "complete")) assert.ok(existsSync(join(ends, String(t.number))), `complete trial ${t.number} left no marker`);
   });
 
   it("names the problem when a program's output breaks the protocol, and stops when every trial fails", () => {
@@ -105,7 +115,8 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
   });
 
   const dataReady = existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
-  it("runs the Node example through the protocol", { skip: dataReady ? false : "needs Debian's dataset-fashion-mnist" }, () => {
+  it("runs the Node example through the protocol", needs(dataReady, "Debian's dataset-fashion-mnist"), () => {
+    requirePresent(dataReady, "Debian's dataset-fashion-mnist");
     const result = runCli(
       ["search", "--space", join(EXAMPLES, "mlp-space.json"), "--command", `"${process.execPath}" ${join(EXAMPLES, "train.mjs")}`, "--trials", "3", "--seed", "1", "--storage", storage, "--study", "node-example", "--json"],
       { env: { ...process.env, EPOCHS: "2", TRAIN_LIMIT: "1000" }, timeoutMs: 120_000 },
@@ -118,7 +129,8 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
   });
 
   const torchReady = spawnSync("/usr/bin/python3", ["-c", "import torch"]).status === 0 && existsSync("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
-  it("runs the PyTorch example through the protocol, and the median pruner stops some of its trials", { skip: torchReady ? false : "needs Debian's python3-torch and dataset-fashion-mnist" }, () => {
+  it("runs the PyTorch example through the protocol, and the median pruner stops some of its trials", needs(torchReady, "Debian's python3-torch and dataset-fashion-mnist"), () => {
+    requirePresent(torchReady, "Debian's python3-torch and dataset-fashion-mnist");
     const result = runCli(
       ["search", "--space", join(EXAMPLES, "cnn-space.json"), "--command", `/usr/bin/python3 ${join(EXAMPLES, "train_torch.py")}`, "--trials", "8", "--seed", "2", "--pruner", "median", "--storage", storage, "--study", "torch", "--json"],
       { env: { ...process.env, EPOCHS: "3", TRAIN_LIMIT: "1500" } },

@@ -1,20 +1,31 @@
 import { InvalidArgumentError } from "commander";
 
+/** A plain decimal number as people write it: `3`, `-0.5`, `1e-3`, `.25`; not `''`, `0x10`, `1_000`, `NaN` or `Infinity`. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The finite number `text` spells in decimal, or null (where `Number()` would read `''` as 0 and `0x10` as 16). */
+export function parseDecimal(text: string): number | null {
+  const trimmed = text.trim();
+  if (!DECIMAL.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : null;
+}
+
 export function positiveInt(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`expected a positive integer, got '${text}'`);
+  const value = parseDecimal(text);
+  if (value === null || !Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`expected a positive integer, got '${text}'`);
   return value;
 }
 
 export function integer(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(`expected an integer, got '${text}'`);
+  const value = parseDecimal(text);
+  if (value === null || !Number.isSafeInteger(value)) throw new InvalidArgumentError(`expected an integer, got '${text}'`);
   return value;
 }
 
 export function positiveNumber(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`expected a positive number, got '${text}'`);
+  const value = parseDecimal(text);
+  if (value === null || value <= 0) throw new InvalidArgumentError(`expected a positive number, got '${text}'`);
   return value;
 }
 

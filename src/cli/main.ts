@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
-import { ConfigError, NascentError, TrialsKeepFailing, formatIssue } from "../core/errors.js";
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
 import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
@@ -9,11 +9,27 @@ import { registerInspect } from "./commands/inspect.js";
 import { registerList } from "./commands/list.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
+import { helpConfiguration } from "./help.js";
+import { errorLine, exitQuietlyOnClosedPipe, reportError } from "./errors.js";
 
+exitQuietlyOnClosedPipe();
+
+// dist/src/cli/main.js -> package.json at the package root.
+const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+
+let commanderPrinted = false;
 const program = new Command()
   .name("nascent")
   .description("Neural Architecture Search: typed spaces, strategies, benchmarks, persistent studies")
-  .showHelpAfterError("(run with --help for usage)")
+  .version(version, "-V, --version", "print nascent's version")
+  .configureHelp(helpConfiguration)
+  .configureOutput({
+    outputError: (text, write) => {
+      commanderPrinted = true;
+      // Commander's parse errors take the same one-line shape as nascent's own.
+      write(errorLine(`${text.trim().split("\n")[0]} (see --help)`));
+    },
+  })
   .exitOverride();
 
 registerSearch(program);
@@ -28,22 +44,5 @@ registerBench(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-  } else if (error instanceof TrialsKeepFailing) {
-    process.stderr.write(`nascent: error: ${error.message.trimEnd()}\n`);
-    process.exitCode = 1;
-  } else if (error instanceof ConfigError) {
-    // Every issue, one line each, so one run shows everything to fix.
-    for (const issue of error.issues) process.stderr.write(`nascent: error: ${formatIssue(issue)}\n`);
-    process.exitCode = 2;
-  } else if (error instanceof NascentError) {
-    process.stderr.write(`nascent: error: ${error.message.split("\n")[0]}\n`);
-    process.exitCode = 2;
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`nascent: internal error: ${message.split("\n")[0]}\n(set NASCENT_DEBUG=1 for the stack trace)\n`);
-    if (process.env.NASCENT_DEBUG) console.error(error);
-    process.exitCode = 1;
-  }
+  process.exitCode = reportError(error, commanderPrinted);
 }

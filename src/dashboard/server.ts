@@ -2,6 +2,7 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Storage } from "../storage/storage.js";
 import { NascentError } from "../core/errors.js";
+import { MAX_STUDY_NAME_LENGTH } from "../core/study-name.js";
 import { bundleDir } from "./bundle.js";
 import { StudyCache } from "./payload.js";
 
@@ -23,7 +24,8 @@ const SECURITY_HEADERS = {
  */
 export async function startDashboard(options: DashboardOptions): Promise<{ server: FastifyInstance; url: string }> {
   const cache = new StudyCache(options.storage);
-  const server = Fastify({ logger: false });
+  // Fastify's default of 100 characters per path parameter answered "Bad Request" for longer study names.
+  const server = Fastify({ logger: false, routerOptions: { maxParamLength: 12 * MAX_STUDY_NAME_LENGTH + 100 } });
   server.addHook("onSend", async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);
   });

@@ -10,7 +10,7 @@ const COLUMN_SUFFIX: Record<Nb201Dataset, string> = { cifar10: "c10", cifar100: 
 
 let shippedTable: CsvTable | undefined;
 
-/** The NAS-Bench-201 table shipped in data/nb201 (see data/nb201/PROVENANCE.md). */
+/** The NAS-Bench-201 table shipped in data/nb201 (provenance and licence: data/README.md). */
 export function nb201Table(): CsvTable {
   shippedTable ??= CsvTable.read(dataPath("nb201", "nb201.csv.gz"));
   return shippedTable;

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import ort from "onnxruntime-node";
+import type { InferenceSession } from "onnxruntime-common";
 import { dataPath } from "../core/data-path.js";
 import { NascentError } from "../core/errors.js";
 import { canonicalJson } from "../core/json.js";
+import { onnxRuntime, type OnnxRuntime } from "./onnx-runtime.js";
 import { nb301Space, toConfigSpace, type Nb301Config } from "../space/builtin/nb301.js";
 import type { Space } from "../space/space.js";
 import type { EvaluationContext, Evaluator, MetricInfo, Metrics } from "./evaluator.js";
@@ -29,7 +30,8 @@ export class Nb301Evaluator implements Evaluator<Nb301Config> {
   readonly name: string;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly ort: OnnxRuntime,
+    private readonly session: InferenceSession,
     private readonly encoding: Encoding,
     readonly epoch: number,
     /** Report the predicted accuracy after every epoch 1..epoch, so pruners can stop a trial early. */
@@ -40,13 +42,15 @@ export class Nb301Evaluator implements Evaluator<Nb301Config> {
     this.name = curve ? "nb301:curve" : epoch === NB301_MAX_EPOCH ? "nb301" : `nb301:epoch=${epoch}`;
   }
 
-  static async load(epoch = NB301_MAX_EPOCH, curve = false): Promise<Nb301Evaluator> {
+  /** `runtime`: which ONNX Runtime build runs the surrogate (default: native when installed, else wasm). */
+  static async load(epoch = NB301_MAX_EPOCH, curve = false, runtime?: OnnxRuntime): Promise<Nb301Evaluator> {
     if (!Number.isInteger(epoch) || epoch < 1 || epoch > NB301_MAX_EPOCH) {
       throw new NascentError(`nb301 epoch must be an integer from 1 to ${NB301_MAX_EPOCH}, got ${epoch}`);
     }
     const encoding = JSON.parse(readFileSync(dataPath("nb301", "encoding_v2.json"), "utf8")) as Encoding;
+    const ort = runtime ?? (await onnxRuntime());
     const session = await ort.InferenceSession.create(dataPath("nb301", "model_v2.onnx"));
-    return new Nb301Evaluator(session, encoding, epoch, curve);
+    return new Nb301Evaluator(ort, session, encoding, epoch, curve);
   }
 
   checkSpace(space: Space<unknown>): void {
@@ -68,8 +72,8 @@ export class Nb301Evaluator implements Evaluator<Nb301Config> {
       });
     });
     const output = await this.session.run({
-      x_cat: new ort.Tensor("int32", codes, [queries.length, this.columns.length]),
-      x_cont: new ort.Tensor("float32", Float32Array.from(queries, (q) => q.epoch), [queries.length, 1]),
+      x_cat: new this.ort.Tensor("int32", codes, [queries.length, this.columns.length]),
+      x_cont: new this.ort.Tensor("float32", Float32Array.from(queries, (q) => q.epoch), [queries.length, 1]),
     });
     const data = output[this.session.outputNames[0]].data as Float32Array;
     const width = data.length / queries.length;

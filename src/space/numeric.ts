@@ -20,6 +20,8 @@ class UnitScale {
       throw new ConfigError("", `bounds must be finite numbers with min <= max, got [${min}, ${max}]`);
     }
     if (log && min <= 0) throw new ConfigError("", `a log-scale range needs min > 0, got ${min}`);
+    // Wider than the largest double: uniform sampling (min + u * width) would give Infinity or null.
+    if (!log && !Number.isFinite(max - min)) throw new ConfigError("", `range [${min}, ${max}] is wider than the largest double (${Number.MAX_VALUE}); narrow it or use log: true`);
   }
 
   toUnit(value: number): number {
@@ -90,6 +92,10 @@ export class IntSpace extends RangeSpace {
     super(min, max, options.log ?? false);
     this.step = options.step ?? 1;
     if (!Number.isInteger(min) || !Number.isInteger(max)) throw new ConfigError("", `int bounds must be integers, got [${min}, ${max}]`);
+    // Past 2^53 doubles skip integers, so neither the values nor the count of steps would be exact.
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || !Number.isSafeInteger(max - min)) {
+      throw new ConfigError("", `int range [${min}, ${max}] goes past ±${Number.MAX_SAFE_INTEGER} (2^53 - 1), where integers are no longer exact; use a float`);
+    }
     if (!Number.isInteger(this.step) || this.step < 1) throw new ConfigError("", `int step must be a positive integer, got ${this.step}`);
     if ((max - min) % this.step !== 0) throw new ConfigError("", `int range [${min}, ${max}] is not a whole number of steps of ${this.step}`);
   }

@@ -10,6 +10,7 @@ export interface Nsga2Options {
 }
 
 const CHILD_ATTEMPTS = 50;
+const NSGA2_NEEDS_TWO = "nsga2 needs at least two objectives (e.g. --objective accuracy --objective params:min); for one objective use evolution";
 
 interface Member<C> {
   trial: TrialView<C>;
@@ -18,7 +19,8 @@ interface Member<C> {
 }
 
 /**
- * NSGA-II (Deb et al. 2002) for one or more objectives with constraint-domination. Trial n belongs to
+ * NSGA-II (Deb et al. 2002) for two or more objectives with constraint-domination (one objective is refused:
+ * use evolution, whose tournaments rank by that objective directly). Trial n belongs to
  * generation floor(n / population); its parents are the elite of all earlier generations' complete trials,
  * chosen by non-dominated rank then crowding distance, picked by binary tournaments, crossed uniformly
  * decision by decision and mutated in one decision.
@@ -47,7 +49,9 @@ export function nsga2(options: Nsga2Options = {}): Strategy {
   };
   return {
     name: "nsga2",
+    minObjectives: 2,
     propose<C>(context: StrategyContext<C>): Proposal<C> {
+      if (context.directions.length < 2) throw new NascentError(NSGA2_NEEDS_TWO);
       const generation = Math.floor(context.trialNumber / populationSize);
       const random = (): Proposal<C> => ({ config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { generation } });
       if (generation === 0) return random();

@@ -56,6 +56,8 @@ export interface Proposal<C> {
  */
 export interface Strategy {
   readonly name: string;
+  /** Fewest objectives the method is made for (NSGA-II ranks Pareto fronts: 2); studies with fewer are refused. */
+  readonly minObjectives?: number;
   propose<C>(context: StrategyContext<C>): Proposal<C> | Promise<Proposal<C>>;
 }
 

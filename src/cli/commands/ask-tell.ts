@@ -3,7 +3,7 @@ import { DEFAULT_STORAGE } from "../../storage/open.js";
 import { registeredStrategy } from "../../strategy/registry.js";
 import { DETACHED_LEASE_MS, Study } from "../../study/study.js";
 import { NascentError } from "../../core/errors.js";
-import { collect, integer, positiveNumber } from "../arguments.js";
+import { collect, integer, parseDecimal, positiveNumber } from "../arguments.js";
 import { parseConfigArgument } from "../parse-config.js";
 import { printJsonLine, trialJson } from "../output.js";
 import { withStorage } from "./read.js";
@@ -59,8 +59,8 @@ export function registerAskTell(program: Command): void {
         if (given !== 1) throw new NascentError("give exactly one of --value, --metrics or --failed");
         let record;
         if (options.failed !== undefined) record = await study.tellFailure(options.trial, options.failed);
-        else if (options.metrics !== undefined) record = await study.tell(options.trial, parseMetrics(options.metrics));
-        else record = await study.tell(options.trial, options.value.map(Number));
+        else if (options.metrics !== undefined) record = await study.tell(options.trial, checkMetrics(parseMetrics(options.metrics), study));
+        else record = await study.tell(options.trial, parseValues(options.value, study));
         if (record.state === "failed" && options.failed === undefined) {
           throw new NascentError(`trial ${record.number} is recorded as failed: ${record.error}`);
         }
@@ -69,7 +69,33 @@ export function registerAskTell(program: Command): void {
     );
 }
 
-function parseMetrics(text: string): Record<string, number> {
+/** Every --value as a finite decimal, one per objective; bad input leaves the trial running, to be told again. */
+function parseValues(texts: string[], study: Study<unknown>): number[] {
+  const objectives = study.spec.objectives;
+  if (texts.length !== objectives.length) {
+    throw new NascentError(`study '${study.name}' has ${objectives.length} objective(s) (${objectives.map((o) => o.metric).join(", ")}); got ${texts.length} --value`);
+  }
+  return texts.map((text, i) => {
+    const value = parseDecimal(text);
+    if (value === null) throw new NascentError(`--value '${text}' (for ${objectives[i].metric}) is not a finite decimal number; nothing was recorded`);
+    return value;
+  });
+}
+
+/** Every objective and constraint metric present, every metric a finite number; else the trial stays running. */
+function checkMetrics(metrics: Record<string, unknown>, study: Study<unknown>): Record<string, number> {
+  for (const [name, value] of Object.entries(metrics)) {
+    if (typeof value !== "number" || !Number.isFinite(value)) throw new NascentError(`--metrics: '${name}' is ${JSON.stringify(value)}, not a finite number; nothing was recorded`);
+  }
+  const needed = [...study.spec.objectives.map((o) => o.metric), ...study.spec.constraints.map((c) => c.metric)];
+  const missing = needed.filter((name) => !(name in metrics));
+  if (missing.length) {
+    throw new NascentError(`--metrics lacks ${missing.map((m) => `'${m}'`).join(", ")} (the study needs ${needed.join(", ")}; got ${Object.keys(metrics).join(", ") || "none"}); nothing was recorded`);
+  }
+  return metrics as Record<string, number>;
+}
+
+function parseMetrics(text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -77,5 +103,5 @@ function parseMetrics(text: string): Record<string, number> {
     throw new NascentError(`--metrics is not valid JSON: ${(error as Error).message}`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new NascentError("--metrics must be a JSON object of numbers");
-  return value as Record<string, number>;
+  return value as Record<string, unknown>;
 }

@@ -72,7 +72,7 @@ export function registerBench(program: Command): void {
     .description("seconds per ask() at 100 and 1000 complete trials, nascent against Optuna in the same run")
     .option("--dataset <name>", "NB201 dataset", "cifar10")
     .option("--strategies <list>", "nascent strategies", "tpe,gp,nsga2")
-    .option("--asks <n>", "asks timed per point (after 5 untimed ones)", positiveInt, 30)
+    .option("--asks <n>", "asks timed per point (after 200 untimed ones on a separate study)", positiveInt, 30)
     .action(async (options: { dataset: string; strategies: string; asks: number }) => {
       const version = await optunaVersion();
       if (!version) process.stderr.write("Optuna not found for /usr/bin/python3 (apt-get install python3-optuna): nascent only\n");

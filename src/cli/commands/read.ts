@@ -4,7 +4,7 @@ import type { Storage } from "../../storage/storage.js";
 import { TRIAL_STATES } from "../../storage/summary.js";
 import { Study } from "../../study/study.js";
 import { NascentError } from "../../core/errors.js";
-import { bestJson, printJsonLine, trialJson } from "../output.js";
+import { bestJson, bestLines, formatValue, printJsonLine, trialJson } from "../output.js";
 
 /** Opens the storage (read-only for commands that only read), runs `fn`, and always closes it. */
 export async function withStorage<T>(url: string, fn: (storage: Storage) => Promise<T>, options: { readonly?: boolean } = {}): Promise<T> {
@@ -37,8 +37,7 @@ export function registerRead(program: Command): void {
         const study = await Study.load(storage, options.study);
         const best = await bestJson(study);
         if (options.json) return printJsonLine(best);
-        if (best === null) return console.log("no trial has completed feasibly yet");
-        for (const t of Array.isArray(best) ? best : [best]) console.log(JSON.stringify(t));
+        for (const line of bestLines(study, best)) console.log(line);
       }, READ_ONLY),
     );
 
@@ -58,7 +57,7 @@ export function registerRead(program: Command): void {
         const trials = (await study.trials()).filter((t) => !options.state || t.state === options.state);
         if (options.json) return printJsonLine(trials.map(trialJson));
         for (const t of trials) {
-          const value = t.values ? t.values.map((v) => +v.toPrecision(6)).join(", ") : "-";
+          const value = t.values ? t.values.map(formatValue).join(", ") : "-";
           console.log(`${String(t.number).padStart(6)}  ${t.state.padEnd(8)}  ${value.padEnd(12)}  ${t.key}${t.error ? `  (${t.error})` : ""}`);
         }
       }, READ_ONLY),

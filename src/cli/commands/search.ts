@@ -10,7 +10,8 @@ import { PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
 import { parseOptionPairs } from "../../space/options.js";
 import { NascentError } from "../../core/errors.js";
 import { collect, integer, positiveInt, positiveNumber } from "../arguments.js";
-import { bestJson, printJsonLine } from "../output.js";
+import { bestJson, formatValue, printJsonLine } from "../output.js";
+import { checkStudyName } from "../../core/study-name.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
 
@@ -66,6 +67,9 @@ export function registerSearch(program: Command): void {
       const objectives = options.objective.length
         ? options.objective.map((o) => parseObjective(o, defaultDirection))
         : [{ metric: evaluator.metrics[0].name, direction: evaluator.metrics[0].direction }];
+      if (objectives.length < (strategy.minObjectives ?? 1)) {
+        throw new NascentError(`strategy '${options.strategy}' needs at least ${strategy.minObjectives} objectives, got ${objectives.length} (add --objective METRIC[:min|max])`);
+      }
       evaluator.checkSpace(space);
       const prunerOptions = parseOptionPairs(options.prunerOption, "--pruner-option");
       const pruner = resolvePruner(options.pruner ?? defaultPruner(options.strategy), evaluator, prunerOptions);
@@ -81,7 +85,7 @@ export function registerSearch(program: Command): void {
       try {
         const study = await Study.open({
           storage,
-          name: options.study ?? defaultStudyName(options),
+          name: checkStudyName(options.study ?? defaultStudyName(options)),
           space,
           strategy,
           strategyOptions,
@@ -120,8 +124,10 @@ export function registerSearch(program: Command): void {
           const counts = ["complete", "pruned", "failed"].map((s) => `${trials.filter((t) => t.state === s).length} ${s}`).join(", ");
           console.log(`study   ${study.name} in ${storage.url}`);
           console.log(`trials  ${counts} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-          if (Array.isArray(best)) console.log(`pareto  ${best.length} trials on the front (nascent best --study ${study.name} --json)`);
-          else if (best) console.log(`best    ${(best as { value: number }).value}  ${(best as { key: string }).key}  (trial ${(best as { number: number }).number})`);
+          const storageFlag = options.storage === DEFAULT_STORAGE ? "" : ` --storage ${shellWord(options.storage)}`;
+          const more = `nascent best${storageFlag} --study ${shellWord(study.name)}`;
+          if (Array.isArray(best)) console.log(`pareto  ${best.length} trials on the front (${more})`);
+          else if (best) console.log(`best    ${formatValue((best as { value: number }).value)}  ${(best as { key: string }).key}  (trial ${(best as { number: number }).number}; ${more})`);
           else console.log("best    none: no trial completed feasibly");
         }
         if (controller.signal.aborted) process.exitCode = 130;
@@ -156,4 +162,9 @@ function defaultStudyName(options: SearchOptions): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   const space = options.space.replace(/^.*\//, "").replace(/\.json$/, "");
   return `${space}-${options.strategy}-seed${options.seed}-${stamp}-${process.pid}`;
+}
+
+/** `text` as one shell word, quoted only when it needs to be, so a printed command can be pasted back. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -14,10 +14,12 @@ export function Chart(props: { option: EChartsOption; height?: number; testId?: 
   const chart = useRef<echarts.EChartsType | null>(null);
   useEffect(() => {
     chart.current = echarts.init(element.current!, undefined, { renderer: "canvas" });
-    const resize = () => chart.current?.resize();
-    window.addEventListener("resize", resize);
+    // Follow the card's own size, not only the window's: the grid lays cards out after the chart is made,
+    // and a canvas sized before that overflowed its card (the right end of the axis was cut off).
+    const observer = new ResizeObserver(() => chart.current?.resize());
+    observer.observe(element.current!);
     return () => {
-      window.removeEventListener("resize", resize);
+      observer.disconnect();
       chart.current?.dispose();
     };
   }, []);

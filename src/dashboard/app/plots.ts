@@ -41,9 +41,9 @@ export function historyOption(spec: StudySpec, trials: TrialRow[]): EChartsOptio
     title: { text: "Objective and best so far", textStyle: { fontSize: 14 } },
     tooltip: pointTooltip,
     legend: { top: 0, right: 0 },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
+    grid: GRID,
     xAxis: { type: "value", name: "trial", nameLocation: "middle", nameGap: 25 },
-    yAxis: { type: "value", name: objectiveLabel(spec, 0), scale: true },
+    yAxis: valueAxis(objectiveLabel(spec, 0)),
     series: [
       { name: "feasible", type: "scatter", symbolSize: 4, itemStyle: { color: BLUE, opacity: 0.6 }, data: complete.filter((t) => t.feasible).map(point), large: complete.length > 5000 },
       { name: "infeasible", type: "scatter", symbol: "diamond", symbolSize: 4, itemStyle: { color: GRAY }, data: complete.filter((t) => !t.feasible).map(point) },
@@ -77,15 +77,24 @@ export function paretoOption(spec: StudySpec, trials: TrialRow[]): EChartsOption
     title: { text: "Pareto front", textStyle: { fontSize: 14 } },
     tooltip,
     legend: { top: 0, right: 0 },
-    grid: { left: 60, right: 20, top: 40, bottom: 45 },
+    grid: { ...GRID, bottom: 45 },
     xAxis: { type: "value", name: objectiveLabel(spec, 0), nameLocation: "middle", nameGap: 28, scale: true },
-    yAxis: { type: "value", name: objectiveLabel(spec, 1), scale: true },
+    yAxis: valueAxis(objectiveLabel(spec, 1)),
     series: [
       { name: "feasible", type: "scatter", symbolSize: 5, itemStyle: { color: BLUE, opacity: 0.5 }, data: complete.filter((t) => t.feasible).map(point) },
       { name: "infeasible", type: "scatter", symbol: "diamond", symbolSize: 5, itemStyle: { color: GRAY, opacity: 0.7 }, data: complete.filter((t) => !t.feasible).map(point) },
       { name: "Pareto front", type: "line", step: "end", symbolSize: 8, lineStyle: { color: RED }, itemStyle: { color: RED }, data: front.map(point) },
     ],
   };
+}
+
+/**
+ * Every cartesian chart's plot area and value axis: the axis name runs along the axis, left of its tick
+ * labels, so it never collides with the chart title above the plot.
+ */
+const GRID = { left: 78, right: 20, top: 40, bottom: 40 };
+function valueAxis(name: string) {
+  return { type: "value" as const, name, nameLocation: "middle" as const, nameRotate: 90, nameGap: 56, scale: true, nameTextStyle: { fontSize: 11 } };
 }
 
 export function parallelOption(spec: StudySpec, trials: TrialRow[]): EChartsOption {
@@ -106,11 +115,18 @@ export function parallelOption(spec: StudySpec, trials: TrialRow[]): EChartsOpti
     animation: false,
     title: { text: `Parallel coordinates${complete.length === PARALLEL_LIMIT ? ` (latest ${PARALLEL_LIMIT})` : ""}`, textStyle: { fontSize: 14 } },
     parallelAxis: [...axes, ...objectiveAxes],
-    parallel: { left: 40, right: 110, top: 60, bottom: 30, parallelAxisDefault: { nameRotate: 20, nameTextStyle: { fontSize: 10 } } },
+    // Axes (and their op labels, on a light box) are drawn above the lines, which would otherwise hide them.
+    parallel: {
+      left: 40,
+      right: 110,
+      top: 60,
+      bottom: 30,
+      parallelAxisDefault: { z: 10, nameRotate: 20, nameTextStyle: { fontSize: 10 }, axisLabel: { fontSize: 10, backgroundColor: "rgba(255,255,255,0.85)", padding: [1, 3], borderRadius: 2 } },
+    },
     visualMap: values.length
       ? { type: "continuous", min: Math.min(...values), max: Math.max(...values), dimension: paths.length, inRange: { color: ["#c8d7ee", BLUE, RED] }, right: 0, top: 60, calculable: true, text: [spec.objectives[0].metric, ""] }
       : undefined,
-    series: [{ type: "parallel", lineStyle: { width: 1, opacity: 0.35 }, data: data as never, progressive: 500 }],
+    series: [{ type: "parallel", z: 1, lineStyle: { width: 1, opacity: 0.35 }, data: data as never, progressive: 500 }],
   };
 }
 
@@ -120,9 +136,9 @@ export function intermediateOption(trials: TrialRow[]): EChartsOption {
     animation: false,
     title: { text: "Intermediate values", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "item", formatter: (params: unknown) => `trial ${escapeHtml(String((params as { seriesName: string }).seriesName))}` },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
+    grid: GRID,
     xAxis: { type: "value", name: "step", nameLocation: "middle", nameGap: 25 },
-    yAxis: { type: "value", scale: true },
+    yAxis: valueAxis("reported value"),
     series: reporting.map((t) => ({
       name: String(t.number),
       type: "line",

@@ -27,6 +27,9 @@ export function TrialPage(props: { source: DataSource; name: string; number: num
       <h1>
         Trial {trial.number} <span class={`state state-${trial.state}`}>{trial.state}</span>
       </h1>
+      {/* The drawing first: a benchmark's many metrics would push it below the fold. */}
+      <h2>Architecture</h2>
+      <Architecture space={spec.space} config={trial.config} />
       <div class="two-columns">
         <table class="grid facts" data-testid="trial-facts">
           <tbody>
@@ -94,8 +97,6 @@ export function TrialPage(props: { source: DataSource; name: string; number: num
           )}
         </div>
       </div>
-      <h2>Architecture</h2>
-      <Architecture space={spec.space} config={trial.config} />
     </section>
   );
 }
