@@ -3,11 +3,13 @@ import { Command, CommanderError } from "commander";
 import { NascentError, TrialsKeepFailing } from "../util/errors.js";
 import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
+import { registerCreate } from "./commands/create.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
+import { registerWorker } from "./commands/worker.js";
 
 const program = new Command()
   .name("nascent")
@@ -22,6 +24,8 @@ registerEvaluate(program);
 registerInspect(program);
 registerDashboard(program);
 registerBench(program);
+registerCreate(program);
+registerWorker(program);
 
 try {
   await program.parseAsync(process.argv);

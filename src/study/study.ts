@@ -1,7 +1,7 @@
 import type { Direction, Evaluator, Metrics } from "../evaluate/evaluator.js";
 import { spaceFromJson } from "../space/from-json.js";
 import type { Space } from "../space/space.js";
-import type { ConstraintSpec, ObjectiveSpec, Storage, StoredStudy, StudySpec, TrialOutcome, TrialRecord } from "../storage/storage.js";
+import type { ConstraintSpec, ObjectiveSpec, Storage, StoredStudy, StudySpec, TrialOutcome, TrialRecord, WorkerPlan } from "../storage/storage.js";
 import { StudyExistsError } from "../storage/storage.js";
 import { randomSearch } from "../strategy/random.js";
 import { STRATEGY_NAMES, resolveStrategy } from "../strategy/registry.js";
@@ -29,6 +29,8 @@ export interface StudyOptions<C> {
   /** Continue the study if it exists (it must be the same search); otherwise an existing name is an error. */
   resume?: boolean;
   pruner?: Pruner;
+  /** Recorded for `nascent worker`; a resumed study keeps the plan it was created with. */
+  run?: WorkerPlan;
 }
 
 export interface AskedTrial<C> {
@@ -110,6 +112,7 @@ export class Study<C> {
       strategy: { name: strategy.name, options: options.strategyOptions ?? {} },
       evaluator: options.evaluator ?? null,
       pruner: options.pruner?.name ?? "none",
+      ...(options.run ? { run: options.run } : {}),
     };
     if (!spec.name) throw new NascentError("a study needs a name");
     if (spec.objectives.length === 0) throw new NascentError("a study needs at least one objective");
@@ -410,7 +413,8 @@ export class Study<C> {
     if (failing) throw failing;
   }
 
-  private async runTrial(asked: AskedTrial<C>, evaluator: Evaluator, options: OptimizeOptions): Promise<TrialOutcome> {
+  /** Evaluates one asked trial and records its outcome (the body of `optimize`, and of distributed workers). */
+  async runTrial(asked: AskedTrial<C>, evaluator: Evaluator, options: OptimizeOptions): Promise<TrialOutcome> {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal?.addEventListener("abort", onAbort);

@@ -10,6 +10,7 @@ import { collect, integer, numericOptions, positiveInt, positiveNumber } from ".
 import { bestJson, printJsonLine } from "../output.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
+import { workerPlan } from "../worker-plan.js";
 
 interface SearchOptions extends EvaluatorOptions {
   space: string;
@@ -40,7 +41,7 @@ export function registerSearch(program: Command): void {
     .option("--strategy <name>", `${STRATEGY_NAMES.join(", ")}`, "random")
     .option("--trials <n>", "trials the study should hold when done (failed ones are retried)", positiveInt, 100)
     .option("--seed <n>", "seed: the same seed gives the same trials", integer, 0)
-    .option("--storage <url>", "sqlite:PATH or memory:", DEFAULT_STORAGE)
+    .option("--storage <url>", "sqlite:PATH, postgres://user@host/db or memory:", DEFAULT_STORAGE)
     .option("--study <name>", "study name (default: a new name from the strategy, space and seed)")
     .option("--resume", "continue the study if it exists")
     .option("--concurrency <n>", "trials evaluated at once", positiveInt, 1)
@@ -85,6 +86,7 @@ export function registerSearch(program: Command): void {
           evaluator: evaluator.name,
           pruner,
           resume: options.resume,
+          run: workerPlan(options, options.trials, options.concurrency),
         });
         const already = (await study.trials()).filter((t) => t.state === "complete" || t.state === "pruned").length;
         const progress = new SearchProgress(options.trials, Math.min(already, options.trials), objectives[0].direction);
