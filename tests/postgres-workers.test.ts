@@ -12,11 +12,11 @@ let server: PostgresServer | null = null;
 after(() => server?.destroy());
 
 const WINDOW = 4;
-const TRIALS = 30;
+const TRIALS = 24;
 
 /** Runs study `name` to its budget with `workers` worker processes of `concurrency` trials each; returns its trials. */
 async function runWorkers(url: string, name: string, workers: number, concurrency: number): Promise<string[]> {
-  const created = runCli(["create", "--storage", url, "--study", name, "--space", "nb201", "--benchmark", "sleep:20", "--strategy", "evolution",
+  const created = runCli(["create", "--storage", url, "--study", name, "--space", "nb201", "--benchmark", "sleep:100", "--strategy", "evolution",
     "--option", "population=10", "--option", "tournament=3", "--seed", "11", "--trials", String(TRIALS), "--window", String(WINDOW)]);
   assert.equal(created.code, 0, created.stderr);
   const runs = Array.from({ length: workers }, () => startCli(["worker", "--storage", url, "--study", name, "--concurrency", String(concurrency), "--json"]));
@@ -35,7 +35,7 @@ describe("nascent worker on PostgreSQL", { skip }, () => {
     const one = await runWorkers(server.url, "one-worker", 1, 1);
     const three = await runWorkers(server.url, "three-workers", 3, 2);
     const study = await Study.open({ storage: new MemoryStorage(), name: "in-process", space: nb201Space, strategy: regularizedEvolution({ population: 10, tournament: 3 }), seed: 11 });
-    await study.optimize(sleepEvaluator(20), { totalTrials: TRIALS, concurrency: WINDOW });
+    await study.optimize(sleepEvaluator(100), { totalTrials: TRIALS, concurrency: WINDOW });
     const inProcess = (await study.trials()).map((t) => `${t.number} ${t.state} ${t.key}`);
     assert.equal(one.length, TRIALS);
     assert.deepEqual(three, one);
