@@ -35,15 +35,16 @@ describe("workers on three hosts sharing a study through PostgreSQL", { skip }, 
       const [killed, , cutOff] = [worker(0), worker(1), worker(2)];
       const started = Date.now();
       const log = (what: string) => process.env.NASCENT_DEBUG && console.error(`${((Date.now() - started) / 1000).toFixed(2)} s ${what}`);
-      /** Waits (bounded) until the worker process `run` holds a running trial. */
+      /** Waits (bounded) until the worker process `run` holds a trial started so recently that it is mid-trial for a while. */
       const holdsTrial = async (run: CliProcess) => {
         const watcher = new pg.Client(server.url);
         await watcher.connect();
         try {
-          for (let i = 0; i < 300; i++) {
-            const { rows } = await watcher.query("SELECT count(*)::int AS n FROM nascent_trials WHERE state = 'running' AND split_part(worker, ':', 2) = $1", [String(run.child.pid)]);
+          for (let i = 0; i < 600; i++) {
+            const { rows } = await watcher.query("SELECT count(*)::int AS n FROM nascent_trials WHERE state = 'running' AND split_part(worker, ':', 2) = $1 AND started_at > nascent_now_ms() - $2",
+              [String(run.child.pid), TRIAL_MS / 4]);
             if (rows[0].n > 0) return;
-            await sleep(50);
+            await sleep(20);
           }
           throw new Error(`worker ${run.child.pid} never started a trial: ${run.stderr}`);
         } finally {

@@ -17,50 +17,9 @@ import {
   type StudySummary,
   type TrialChanges,
   type TrialOutcome,
-  type TrialRecord,
 } from "./storage.js";
 import { countStates } from "./summary.js";
-
-interface TrialRow {
-  number: number;
-  state: TrialState;
-  config: string;
-  key: string;
-  note: string | null;
-  trial_values: string | null;
-  metrics: string | null;
-  violations: string | null;
-  intermediate: IntermediateValue[];
-  user_attrs: Record<string, Json>;
-  error: string | null;
-  worker: string | null;
-  started_at: number;
-  finished_at: number | null;
-  lease_expires_at: number | null;
-}
-
-const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
-const stringify = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-
-function toRecord(row: TrialRow): TrialRecord {
-  return {
-    number: row.number,
-    state: row.state,
-    config: JSON.parse(row.config) as Json,
-    key: row.key,
-    note: parse<Record<string, Json>>(row.note),
-    values: parse<number[]>(row.trial_values),
-    metrics: parse<Record<string, number>>(row.metrics),
-    violations: parse<number[]>(row.violations),
-    intermediate: row.intermediate,
-    userAttrs: row.user_attrs,
-    error: row.error,
-    worker: row.worker,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    leaseExpiresAt: row.lease_expires_at,
-  };
-}
+import { stringify, toRecord, type TrialRow } from "./trial-row.js";
 
 /** BIGINT columns hold ms timestamps and counters, all far below 2^53. */
 const types = {
@@ -224,7 +183,8 @@ export class PostgresStorage implements Storage {
     // One statement sees one snapshot, so the cursor matches the rows exactly.
     const rows = await this.query<TrialRow & { cursor: number }>(
       "read trials",
-      `SELECT s.seq AS cursor, t.* FROM nascent_studies s LEFT JOIN nascent_trials t ON t.study_id = s.id AND t.seq > $2
+      `SELECT s.seq AS cursor, t.number, t.state, t.config, t.key, t.note, t.trial_values, t.metrics, t.violations, t.intermediate::TEXT AS intermediate,
+         t.user_attrs::TEXT AS user_attrs, t.error, t.worker, t.started_at, t.finished_at, t.lease_expires_at FROM nascent_studies s LEFT JOIN nascent_trials t ON t.study_id = s.id AND t.seq > $2
        WHERE s.id = $1 ORDER BY t.number`,
       [studyId, since],
     );

@@ -14,9 +14,9 @@ import {
   type StudySummary,
   type TrialChanges,
   type TrialOutcome,
-  type TrialRecord,
 } from "./storage.js";
 import { countStates } from "./summary.js";
+import { stringify, toRecord, type TrialRow } from "./trial-row.js";
 
 const SCHEMA_VERSION = 1;
 
@@ -52,48 +52,6 @@ CREATE TABLE IF NOT EXISTS trials (
 CREATE INDEX IF NOT EXISTS trials_by_state ON trials (study_id, state);
 CREATE INDEX IF NOT EXISTS trials_by_seq ON trials (study_id, seq);
 `;
-
-interface TrialRow {
-  number: number;
-  state: TrialState;
-  config: string;
-  key: string;
-  note: string | null;
-  trial_values: string | null;
-  metrics: string | null;
-  violations: string | null;
-  intermediate: string;
-  user_attrs: string;
-  error: string | null;
-  worker: string | null;
-  started_at: number;
-  finished_at: number | null;
-  lease_expires_at: number | null;
-}
-
-const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
-/** JSON has no NaN/Infinity; objective values never hold them (the study fails such trials first). */
-const stringify = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-
-function toRecord(row: TrialRow): TrialRecord {
-  return {
-    number: row.number,
-    state: row.state,
-    config: JSON.parse(row.config) as Json,
-    key: row.key,
-    note: parse<Record<string, Json>>(row.note),
-    values: parse<number[]>(row.trial_values),
-    metrics: parse<Record<string, number>>(row.metrics),
-    violations: parse<number[]>(row.violations),
-    intermediate: JSON.parse(row.intermediate) as IntermediateValue[],
-    userAttrs: JSON.parse(row.user_attrs) as Record<string, Json>,
-    error: row.error,
-    worker: row.worker,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    leaseExpiresAt: row.lease_expires_at,
-  };
-}
 
 /**
  * SQLite storage (the default). WAL mode and a busy timeout let several processes on one machine share
