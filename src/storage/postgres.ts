@@ -67,6 +67,12 @@ export class PostgresStorage implements Storage {
   /** Creates or checks the schema once per process, under an advisory lock so concurrent workers do not race. */
   private migrate(): Promise<void> {
     this.ready ??= withRetry("migration", this.retry, async () => {
+      // Usually the schema is there: check without the lock, so a thousand workers starting at once do not queue.
+      const current = await this.pool.query<{ value: string }>("SELECT value FROM nascent_meta WHERE key = 'schema_version'").catch((error: { code?: string }) => {
+        if (error.code === "42P01") return null; // no schema yet
+        throw error;
+      });
+      if (current?.rows.length && Number(current.rows[0].value) === POSTGRES_SCHEMA_VERSION) return;
       const client = await this.pool.connect();
       try {
         await client.query("BEGIN");
