@@ -107,8 +107,15 @@ export async function runWorker<C>(study: Study<C>, evaluator: Evaluator, option
         await sleep(pollMs);
         continue;
       }
-      const outcome = await study.runTrial(asked, evaluator, { signal, onTrialFinished: options.onTrialFinished });
-      const record = await study.trial(asked.number);
+      let record: TrialRecord | null = null;
+      const outcome = await study.runTrial(asked, evaluator, {
+        signal,
+        onTrialFinished: (trial) => {
+          record = trial;
+          options.onTrialFinished?.(trial);
+        },
+      });
+      record ??= await study.trial(asked.number);
       if (record && record.state !== outcome.state) {
         summary.refused.push(asked.number);
         options.onRefused?.(record, outcome);
