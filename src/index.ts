@@ -42,6 +42,8 @@ export { hypervolume, nondominatedFronts, crowdingDistances, constrainedDominate
 export type { Storage, StudySpec, TrialRecord, ObjectiveSpec, ConstraintSpec } from "./storage/storage.js";
 export { MemoryStorage } from "./storage/memory.js";
 export { SqliteStorage } from "./storage/sqlite.js";
+export { PostgresStorage } from "./storage/postgres.js";
+export { runWorker, type WorkerOptions, type WorkerSummary } from "./study/distributed.js";
 export { openStorage, DEFAULT_STORAGE } from "./storage/open.js";
 
 export { Rng } from "./core/rng.js";

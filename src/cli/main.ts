@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
+import { registerCreate } from "./commands/create.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInspect } from "./commands/inspect.js";
@@ -11,6 +12,7 @@ import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 import { helpConfiguration } from "./help.js";
 import { errorLine, exitQuietlyOnClosedPipe, reportError } from "./errors.js";
+import { registerWorker } from "./commands/worker.js";
 
 exitQuietlyOnClosedPipe();
 
@@ -40,6 +42,8 @@ registerInspect(program);
 registerList(program);
 registerDashboard(program);
 registerBench(program);
+registerCreate(program);
+registerWorker(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { option, options } from "../space/options.js";
 import type { Evaluator } from "./evaluator.js";
 import { NB201_DATASETS, csvBenchmark, nb201Benchmark } from "./nb201.js";
 import { NB301_MAX_EPOCH, Nb301Evaluator } from "./nb301.js";
+import { sleepEvaluator } from "./sleep.js";
 
 /**
  * Benchmarks by name, as `--benchmark NAME[:ARG...][:key=value...]` gives them: parts with `=` are options,
@@ -45,9 +46,18 @@ export const BENCHMARKS = new Registry<Promise<Evaluator>, string[]>("benchmark"
       // The CSV path may itself contain ':', so the column names are read from the right.
       return csvBenchmark(fields.slice(0, -2).join(":"), fields.at(-2) as string, fields.at(-1) as string, direction ?? "maximize");
     },
+  })
+  .register({
+    name: "sleep",
+    summary: "sleep:MS waits MS milliseconds and scores a config by a hash of it: measures workers and storage, not models",
+    options: options({}),
+    create: async (_o, args) => {
+      if (args.length !== 1 || !/^\d+$/.test(args[0])) throw new NascentError(`expected sleep:MS, e.g. sleep:200`);
+      return sleepEvaluator(Number(args[0]));
+    },
   });
 
-export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]"];
+export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "sleep:<ms>"];
 
 /** Resolves a benchmark name as given on the command line to an evaluator; errors name the form expected. */
 export async function resolveBenchmark(name: string): Promise<Evaluator> {

@@ -22,6 +22,20 @@ export interface StudySpec {
   pruner?: string;
   /** The pruner's options as given, when any were. */
   prunerOptions?: Record<string, Json>;
+  /** How `nascent worker` runs the study (recorded by `nascent create` and `nascent search`). */
+  run?: WorkerPlan;
+}
+
+/** What a worker joining a study needs besides the search itself; not part of the resume check. */
+export interface WorkerPlan {
+  /** The budget: complete or pruned trials the study should hold. */
+  trials: number;
+  /** The evaluator's command-line options (`benchmark`, `command`, `epochs`...), as `nascent search` takes them. */
+  evaluatorOptions: Record<string, Json>;
+  /** The strategy proposing trial n sees the trials numbered <= n - window, whatever the number of workers. */
+  window: number;
+  /** A running trial's lease (ms), renewed every quarter of it; judged by the storage's clock. */
+  leaseMs: number;
 }
 
 export interface StoredStudy {

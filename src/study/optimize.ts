@@ -102,7 +102,7 @@ export async function optimize<C>(study: OptimizedStudy<C>, controls: StudyContr
       }
       const done = runTrial(study, controls, asked, evaluator, options);
       inFlight.set(asked.number, done.then(() => undefined));
-      const finished = await done;
+      const { record: finished } = await done;
       inFlight.delete(asked.number);
       if (finished.state !== "failed") consecutiveFailures = 0;
       else if (++consecutiveFailures >= maxFailures && !options.signal?.aborted) {
@@ -120,8 +120,18 @@ export async function optimize<C>(study: OptimizedStudy<C>, controls: StudyContr
   if (failing) throw failing;
 }
 
-/** Evaluates one asked trial and finishes it; the record as stored (failed by someone else if its lease was lost). */
-async function runTrial<C>(study: OptimizedStudy<C>, controls: StudyControls<C>, asked: AskedTrial<C>, evaluator: Evaluator<C>, options: OptimizeOptions): Promise<TrialRecord> {
+/** What became of a trial this worker evaluated. */
+export interface TrialRun {
+  /** The trial as stored: failed by someone else if its lease was lost meanwhile. */
+  record: TrialRecord;
+  /** What this worker measured. */
+  outcome: TrialOutcome;
+  /** The outcome was not recorded: the trial had been finished by another worker (its lease expired). */
+  refused: boolean;
+}
+
+/** Evaluates one asked trial and finishes it (the body of `optimize`, and of a distributed worker's loop). */
+export async function runTrial<C>(study: OptimizedStudy<C>, controls: StudyControls<C>, asked: AskedTrial<C>, evaluator: Evaluator<C>, options: Pick<OptimizeOptions, "signal" | "onTrialFinished">): Promise<TrialRun> {
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onAbort);
@@ -148,12 +158,14 @@ async function runTrial<C>(study: OptimizedStudy<C>, controls: StudyControls<C>,
   }
   if (outcome.state === "pruned") outcome.values = prunedValues(await study.trial(asked.number), study.spec.objectives.length);
   let record: TrialRecord;
+  let refused = false;
   try {
     record = await controls.finish(asked.number, outcome);
   } catch (error) {
     if (!(error instanceof TrialNotRunningError)) throw error;
     record = (await study.trial(asked.number))!;
+    refused = true;
   }
   options.onTrialFinished?.(record);
-  return record;
+  return { record, outcome, refused };
 }

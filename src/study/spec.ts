@@ -2,7 +2,7 @@ import { NascentError } from "../core/errors.js";
 import { canonicalJson, type Json } from "../core/json.js";
 import type { ConstraintSpec, ObjectiveSpec } from "../core/objectives.js";
 import type { Space } from "../space/space.js";
-import type { StudySpec } from "../storage/storage.js";
+import type { StudySpec, WorkerPlan } from "../storage/storage.js";
 
 /** What a study is asked to be, before it is stored. */
 export interface SpecRequest {
@@ -16,6 +16,8 @@ export interface SpecRequest {
   evaluator?: string | null;
   pruner?: string;
   prunerOptions?: Record<string, Json>;
+  /** How `nascent worker` runs the study; not part of the resume check. */
+  run?: WorkerPlan;
 }
 
 /** The stored form of a study's definition, checked: a name, at least one objective, an integer seed. */
@@ -32,6 +34,7 @@ export function studySpec(request: SpecRequest): StudySpec {
   };
   // Absent rather than empty, so studies stored before pruner options existed compare equal.
   if (request.prunerOptions && Object.keys(request.prunerOptions).length) spec.prunerOptions = request.prunerOptions;
+  if (request.run) spec.run = request.run;
   if (!spec.name) throw new NascentError("a study needs a name");
   if (spec.objectives.length === 0) throw new NascentError("a study needs at least one objective");
   if (!Number.isSafeInteger(spec.seed)) throw new NascentError(`the seed must be an integer, got ${spec.seed}`);

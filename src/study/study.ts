@@ -7,12 +7,13 @@ import type { Evaluator } from "../evaluate/evaluator.js";
 import { noPruning, type Pruner } from "../pruner/pruner.js";
 import { spaceFromJson } from "../space/from-json.js";
 import type { Space } from "../space/space.js";
-import { StudyExistsError, type Storage, type StoredStudy, type StudySpec } from "../storage/storage.js";
+import { StudyExistsError, type Storage, type StoredStudy, type StudySpec, type WorkerPlan } from "../storage/storage.js";
 import { randomSearch } from "../strategy/random.js";
 import type { Strategy } from "../strategy/strategy.js";
 import { TrialNotRunningError, type AskedTrial, type AskOptions } from "./asked.js";
 import { DETACHED_LEASE_MS } from "./heartbeat.js";
-import { optimize, type OptimizeOptions } from "./optimize.js";
+import { runWorker, type WorkerOptions, type WorkerSummary } from "./distributed.js";
+import { optimize, type OptimizeOptions, type StudyControls } from "./optimize.js";
 import { outcomeOf, prunedValues, type TellResult } from "./outcome.js";
 import { checkSameSearch, studySpec } from "./spec.js";
 import { TrialViews } from "./trial-views.js";
@@ -44,6 +45,8 @@ export interface StudyOptions<C> {
   pruner?: Pruner;
   /** Recorded with the study (when not empty) so a resume can check it prunes the same way. */
   prunerOptions?: Record<string, Json>;
+  /** Recorded for `nascent worker`; a resumed study keeps the plan it was created with. */
+  run?: WorkerPlan;
 }
 
 /**
@@ -240,7 +243,17 @@ export class Study<C> {
 
   /** Runs trials with `evaluator` until the budget, the time limit or the signal stops it (see optimize.ts). */
   async optimize(evaluator: Evaluator<C>, options: OptimizeOptions = {}): Promise<void> {
-    return optimize(this, { askWithin: (o, upTo) => this.askWithin(o, upTo), finish: (n, o) => this.finish(n, o) }, evaluator, options);
+    return optimize(this, this.controls(), evaluator, options);
+  }
+
+  /** Joins the study as one of many workers sharing its storage, until it holds its budget (see distributed.ts). */
+  async work(evaluator: Evaluator<C>, options: WorkerOptions): Promise<WorkerSummary> {
+    this.checkEvaluator(evaluator);
+    return runWorker(this, this.controls(), evaluator, options);
+  }
+
+  private controls(): StudyControls<C> {
+    return { askWithin: (o, upTo) => this.askWithin(o, upTo), finish: (n, o) => this.finish(n, o) };
   }
 }
 

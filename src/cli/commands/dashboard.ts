@@ -15,7 +15,7 @@ export function registerDashboard(program: Command): void {
     .option("--host <host>", "address to bind (other than 127.0.0.1 exposes your studies to the network)", "127.0.0.1")
     .option("--port <port>", "port (0 picks a free one)", integer, 8080)
     .action(async (options: { storage: string; host: string; port: number }) => {
-      if (!options.storage.startsWith("sqlite:")) throw new NascentError("the dashboard reads a study database: use --storage sqlite:PATH");
+      if (!/^(sqlite|postgres|postgresql):/.test(options.storage)) throw new NascentError("the dashboard reads a study database: use --storage sqlite:PATH or postgres://user@host/db");
       const storage = openStorage(options.storage, { readonly: true });
       const { server, url } = await startDashboard({ storage, host: options.host, port: options.port });
       console.log(`nascent dashboard on ${url} (read-only, ${storage.url}); Ctrl-C to stop`);

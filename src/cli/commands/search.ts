@@ -14,6 +14,7 @@ import { bestJson, formatValue, printJsonLine } from "../output.js";
 import { checkStudyName } from "../../core/study-name.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
+import { workerPlan } from "../worker-plan.js";
 
 interface SearchOptions extends EvaluatorOptions {
   space: string;
@@ -45,7 +46,7 @@ export function registerSearch(program: Command): void {
     .option("--strategy <name>", `${STRATEGY_NAMES.join(", ")}`, "random")
     .option("--trials <n>", "trials the study should hold when done (failed ones are retried)", positiveInt, 100)
     .option("--seed <n>", "seed: the same seed gives the same trials", integer, 0)
-    .option("--storage <url>", "sqlite:PATH or memory:", DEFAULT_STORAGE)
+    .option("--storage <url>", "sqlite:PATH, postgres://user@host/db or memory:", DEFAULT_STORAGE)
     .option("--study <name>", "study name (default: a new name from the strategy, space and seed)")
     .option("--resume", "continue the study if it exists")
     .option("--concurrency <n>", "trials evaluated at once", positiveInt, 1)
@@ -96,6 +97,7 @@ export function registerSearch(program: Command): void {
           pruner,
           prunerOptions,
           resume: options.resume,
+          run: workerPlan(options, options.trials, options.concurrency),
         });
         const before = await study.trials();
         warnAboutHeldPlaces(study.name, storage.url, before, options.trials);
