@@ -56,7 +56,7 @@ CREATE OR REPLACE FUNCTION nascent_lock_study(p_study INTEGER) RETURNS nascent_s
 DECLARE s nascent_studies;
 BEGIN
   SELECT * INTO s FROM nascent_studies WHERE id = p_study FOR UPDATE;
-  IF NOT FOUND THEN RAISE EXCEPTION 'no study with id %', p_study; END IF;
+  IF NOT FOUND THEN RAISE EXCEPTION 'no study with id %', p_study USING ERRCODE = 'no_data_found'; END IF;
   RETURN s;
 END $$;
 
@@ -80,7 +80,7 @@ CREATE OR REPLACE FUNCTION nascent_finish_trial(p_study INTEGER, p_number INTEGE
 DECLARE s nascent_studies := nascent_lock_study(p_study); t RECORD;
 BEGIN
   SELECT state, finish_token INTO t FROM nascent_trials WHERE study_id = p_study AND number = p_number;
-  IF NOT FOUND THEN RAISE EXCEPTION 'study % has no trial %', p_study, p_number; END IF;
+  IF NOT FOUND THEN RAISE EXCEPTION 'study % has no trial %', p_study, p_number USING ERRCODE = 'no_data_found'; END IF;
   IF t.state <> 'running' THEN RETURN t.finish_token = p_token; END IF;
   UPDATE nascent_studies SET seq = s.seq + 1, n_failed = s.n_failed + (p_state = 'failed')::INTEGER WHERE id = p_study;
   UPDATE nascent_trials SET state = p_state, trial_values = p_values, metrics = p_metrics, violations = p_violations, error = p_error,
@@ -114,7 +114,7 @@ BEGIN
       SELECT e FROM jsonb_array_elements(intermediate) AS e WHERE (e->>'step')::NUMERIC <> (p_entry->>'step')::NUMERIC
       UNION ALL SELECT p_entry) AS x)
     WHERE study_id = p_study AND number = p_number;
-  IF NOT FOUND THEN RAISE EXCEPTION 'study % has no trial %', p_study, p_number; END IF;
+  IF NOT FOUND THEN RAISE EXCEPTION 'study % has no trial %', p_study, p_number USING ERRCODE = 'no_data_found'; END IF;
   UPDATE nascent_studies SET seq = s.seq + 1 WHERE id = p_study;
 END $$;
 
@@ -123,7 +123,7 @@ DECLARE s nascent_studies := nascent_lock_study(p_study);
 BEGIN
   UPDATE nascent_trials SET seq = s.seq + 1, user_attrs = user_attrs || jsonb_build_object(p_key, p_value)
     WHERE study_id = p_study AND number = p_number;
-  IF NOT FOUND THEN RAISE EXCEPTION 'study % has no trial %', p_study, p_number; END IF;
+  IF NOT FOUND THEN RAISE EXCEPTION 'study % has no trial %', p_study, p_number USING ERRCODE = 'no_data_found'; END IF;
   UPDATE nascent_studies SET seq = s.seq + 1 WHERE id = p_study;
 END $$;
 `;

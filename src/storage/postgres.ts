@@ -5,7 +5,7 @@ import { NascentError } from "../core/errors.js";
 import type { Json } from "../core/json.js";
 import { MIGRATION_LOCK, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgres-schema.js";
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "./postgres-retry.js";
-import { StudyExistsError, staleTrialReason, type CreateTrialResult, type NewTrial, type Storage, type StoredStudy, type StudySpec, type StudySummary, type TrialChanges } from "./storage.js";
+import { NoSuchTrialError, StudyExistsError, staleTrialReason, type CreateTrialResult, type NewTrial, type StaleTrial, type Storage, type StoredStudy, type StudySpec, type StudySummary, type TrialChanges } from "./storage.js";
 import type { IntermediateValue, TrialOutcome } from "../core/trial.js";
 import { countStates } from "./summary.js";
 import { stringify, toRecord, type TrialRow } from "./trial-row.js";
@@ -89,7 +89,13 @@ export class PostgresStorage implements Storage {
   /** One statement, retried while the failure is transient. */
   private async query<R extends pg.QueryResultRow>(what: string, text: string, params: unknown[] = []): Promise<R[]> {
     await this.migrate();
-    return withRetry(what, this.retry, async () => (await this.pool.query<R>(text, params)).rows);
+    try {
+      return await withRetry(what, this.retry, async () => (await this.pool.query<R>(text, params)).rows);
+    } catch (error) {
+      // no_data_found (P0002): the server-side functions' "no such study or trial".
+      if ((error as { code?: string }).code === "P0002") throw new NoSuchTrialError((error as Error).message);
+      throw error;
+    }
   }
 
   async createStudy(spec: StudySpec): Promise<StoredStudy> {
@@ -128,7 +134,7 @@ export class PostgresStorage implements Storage {
 
   async nextTrialNumber(studyId: number): Promise<number> {
     const [row] = await this.query<{ n_trials: number }>("next trial number", "SELECT n_trials FROM nascent_studies WHERE id = $1", [studyId]);
-    if (!row) throw new Error(`no study with id ${studyId}`);
+    if (!row) throw new NoSuchTrialError(`no study with id ${studyId} in ${this.url}`);
     return row.n_trials;
   }
 
@@ -163,10 +169,16 @@ export class PostgresStorage implements Storage {
     ]);
   }
 
-  async failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]> {
+  /** Judged by the server's clock; a trial is stale when its lease expired or `isDead` says its worker is gone. */
+  async staleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<StaleTrial[]> {
     const running = await this.query<{ number: number; worker: string | null; expired: boolean }>(
       "find stale trials", "SELECT number, worker, lease_expires_at < nascent_now_ms() AS expired FROM nascent_trials WHERE study_id = $1 AND state = 'running' ORDER BY number", [studyId]);
-    const stale = running.filter((t) => t.expired || (t.worker !== null && isDead(t.worker)));
+    return running.filter((t) => t.expired || (t.worker !== null && isDead(t.worker))).map((t) => ({ number: t.number, worker: t.worker, expired: t.expired }));
+  }
+
+  /** Fails the stale trials in one server-side transaction that re-checks each is still running (and still expired). */
+  async failStaleTrials(studyId: number, isDead: (worker: string) => boolean): Promise<number[]> {
+    const stale = await this.staleTrials(studyId, isDead);
     if (!stale.length) return [];
     const [row] = await this.query<{ failed: number[] }>("fail stale trials", "SELECT nascent_fail_trials($1, $2, $3, $4) AS failed", [
       studyId, stale.map((t) => t.number), stale.map((t) => staleTrialReason(t.worker, t.expired)), stale.map((t) => t.expired),
@@ -183,7 +195,7 @@ export class PostgresStorage implements Storage {
        WHERE s.id = $1 ORDER BY t.number`,
       [studyId, since],
     );
-    if (!rows.length) throw new Error(`no study with id ${studyId}`);
+    if (!rows.length) throw new NoSuchTrialError(`no study with id ${studyId} in ${this.url}`);
     return { trials: rows.filter((r) => r.number !== null).map(toRecord), cursor: rows[0].cursor };
   }
 
