@@ -3,6 +3,7 @@ import { fewShotTransfer } from "../../predict/latency/transfer.js";
 import { NascentError } from "../../util/errors.js";
 import { integer, positiveInt } from "../arguments.js";
 import { printJsonLine } from "../output.js";
+import { registerLatencyProfile } from "./latency-profile.js";
 import { chooseSources, readLatencyTable } from "./latency-table.js";
 
 interface TransferOptions {
@@ -36,5 +37,6 @@ export function registerLatency(program: Command): Command {
       if (options.json) return printJsonLine(summary);
       console.log(`${result.target}: Spearman ${result.spearman.toFixed(4)}, within ±10% ${(100 * result.within10).toFixed(1)}%, RMSE ${result.rmseMs.toFixed(3)} ms, from ${result.samples} samples and ${result.sources.length} source devices`);
     });
+  registerLatencyProfile(latency);
   return latency;
 }
