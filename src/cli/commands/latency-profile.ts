@@ -3,7 +3,7 @@ import cliProgress from "cli-progress";
 import { resolveDevice } from "../../evaluate/devices/registry.js";
 import { LatencyStore } from "../../evaluate/devices/latency-store.js";
 import { profileNetwork, sampledNetworks } from "../../evaluate/devices/profile.js";
-import { DEFAULT_MEASURE } from "../../evaluate/devices/protocol.js";
+import { CLOCKS, DEFAULT_MEASURE, type ClockName } from "../../evaluate/devices/protocol.js";
 import { networkBuilderFor } from "../../nn/builders/index.js";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE } from "../../storage/open.js";
@@ -21,6 +21,7 @@ interface ProfileOptions {
   input: [number, number, number];
   classes: number;
   timeCapMs: number;
+  clock: string;
   json?: boolean;
 }
 
@@ -42,8 +43,10 @@ export function registerLatencyProfile(latency: Command): void {
     .option("--input <HxWxC>", "dataset image size", imageShape, [28, 28, 1])
     .option("--classes <n>", "output classes", positiveInt, 10)
     .option("--time-cap-ms <ms>", "measuring time per network and device", positiveNumber, DEFAULT_MEASURE.timeCapMs)
+    .option("--clock <name>", "wall (what a user waits) or process-cpu (CPU time of this process: robust on a busy shared machine, for 1-thread devices)", "wall")
     .option("--json", "print one JSON line per measurement")
     .action(async (options: ProfileOptions) => {
+      if (!(options.clock in CLOCKS)) throw new NascentError(`--clock must be one of ${Object.keys(CLOCKS).join(", ")}, got '${options.clock}'`);
       const devices = (options.device.length ? options.device : ["ort-node:1"]).map(resolveDevice);
       const space = resolveSpace(options.space);
       const networks = sampledNetworks(networkBuilderFor(space).name, space, options.samples, options.seed, options.input, options.classes);
@@ -53,7 +56,7 @@ export function registerLatencyProfile(latency: Command): void {
       try {
         for (const [i, { config, network, input }] of networks.entries()) {
           for (const device of devices) {
-            const m = await profileNetwork(device, network, input, store, { ...DEFAULT_MEASURE, timeCapMs: options.timeCapMs });
+            const m = await profileNetwork(device, network, input, store, { ...DEFAULT_MEASURE, timeCapMs: options.timeCapMs }, options.clock as ClockName);
             if (process.stderr.isTTY) bar.increment();
             const line = { index: i, device: device.name, median_ms: m.medianMs, p90_ms: m.p90Ms, repeats: m.repeats, relative_error: m.relativeError, converged: m.converged, key: m.networkKey, config };
             if (options.json) printJsonLine(line);

@@ -3,6 +3,7 @@ import { fewShotTransfer } from "../../predict/latency/transfer.js";
 import { NascentError } from "../../util/errors.js";
 import { integer, positiveInt } from "../arguments.js";
 import { printJsonLine } from "../output.js";
+import { registerLatencyFit } from "./latency-fit.js";
 import { registerLatencyProfile } from "./latency-profile.js";
 import { chooseSources, readLatencyTable } from "./latency-table.js";
 
@@ -38,5 +39,6 @@ export function registerLatency(program: Command): Command {
       console.log(`${result.target}: Spearman ${result.spearman.toFixed(4)}, within ±10% ${(100 * result.within10).toFixed(1)}%, RMSE ${result.rmseMs.toFixed(3)} ms, from ${result.samples} samples and ${result.sources.length} source devices`);
     });
   registerLatencyProfile(latency);
+  registerLatencyFit(latency);
   return latency;
 }

@@ -8,19 +8,20 @@ import type { Space } from "../../space/space.js";
 import { Rng } from "../../util/rng.js";
 import type { LatencyDevice } from "./device.js";
 import type { LatencyStore, StoredLatency } from "./latency-store.js";
-import { DEFAULT_MEASURE, measureLatency, type MeasureOptions } from "./protocol.js";
+import { CLOCKS, DEFAULT_MEASURE, measureLatency, type ClockName, type MeasureOptions } from "./protocol.js";
 
 /** Measures one network on a device under the shared protocol and stores the result. */
-export async function profileNetwork(device: LatencyDevice, network: Layer, input: Shape, store: LatencyStore | undefined, options: MeasureOptions = DEFAULT_MEASURE): Promise<StoredLatency | (Omit<StoredLatency, "networkKey" | "measuredAt"> & { networkKey?: string })> {
+export async function profileNetwork(device: LatencyDevice, network: Layer, input: Shape, store: LatencyStore | undefined, options: MeasureOptions = DEFAULT_MEASURE, clock: ClockName = "wall"): Promise<StoredLatency | (Omit<StoredLatency, "networkKey" | "measuredAt"> & { networkKey?: string })> {
   await loadEngine();
   const { params, state } = initNetwork(network, input, Rng.derive("latency weights"));
   const weights = await weightsOf(params, state);
   engine().tree.dispose([params, state]);
   const prepared = await device.prepare(network, input, weights);
   try {
-    const measured = await measureLatency(() => prepared.run(), options);
-    if (store) return store.add(device.describe(), network, input, measured);
-    return { ...measured, device: device.name, description: device.describe(), network, input: [...input], batch: 1 };
+    const measured = await measureLatency(() => prepared.run(), options, CLOCKS[clock]);
+    const description = { ...device.describe(), clock };
+    if (store) return store.add(description, network, input, measured);
+    return { ...measured, device: device.name, description, network, input: [...input], batch: 1 };
   } finally {
     await prepared.close();
   }

@@ -27,6 +27,20 @@ export interface LatencyMeasurement {
   converged: boolean;
 }
 
+/**
+ * Clocks in ms. `wall`: elapsed time, what a user waits. `process-cpu`: the CPU time of this process (all its
+ * threads), which a busy shared machine inflates far less than wall time (time spent waiting for a core is
+ * not counted); for a single-threaded device it stands in for the latency on an idle machine.
+ */
+export const CLOCKS = {
+  wall: () => performance.now(),
+  "process-cpu": () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  },
+} as const;
+export type ClockName = keyof typeof CLOCKS;
+
 export function quantile(sorted: readonly number[], q: number): number {
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);
