@@ -16,14 +16,18 @@ export interface LinearPredictor {
   trainedOn: number;
 }
 
+/**
+ * Fits by relative squared error, sum ((prediction - y) / y)^2 plus a ridge penalty (`lambda` per network):
+ * the ±10% criterion is relative, and a fast network's 0.1 ms error matters as much as a slow one's 1 ms.
+ */
 export function fitLinearPredictor(device: string, features: readonly string[], x: number[][], latencyMs: readonly number[], lambda = 1e-3): LinearPredictor {
   if (x.length < 2) throw new Error(`fitLinearPredictor: needs at least 2 measured networks, got ${x.length}`);
   const p = features.length;
   const mean = Array.from({ length: p }, (_, j) => x.reduce((s, row) => s + row[j], 0) / x.length);
   const scale = Array.from({ length: p }, (_, j) => Math.sqrt(x.reduce((s, row) => s + (row[j] - mean[j]) ** 2, 0) / x.length) || 1);
-  const z = x.map((row) => row.map((v, j) => (v - mean[j]) / scale[j]));
-  const intercept = latencyMs.reduce((a, b) => a + b, 0) / latencyMs.length;
-  const weights = ridgeWeights(z, latencyMs.map((y) => y - intercept), lambda * x.length);
+  // The intercept is a column of the design (weighted rows no longer centre it out) and is penalised as lightly as the rest.
+  const design = x.map((row, r) => [1, ...row.map((v, j) => (v - mean[j]) / scale[j])].map((v) => v / latencyMs[r]));
+  const [intercept, ...weights] = ridgeWeights(design, latencyMs.map(() => 1), lambda * x.length);
   return { kind: "linear", version: 1, device, features: [...features], mean, scale, intercept, weights, trainedOn: x.length };
 }
 
