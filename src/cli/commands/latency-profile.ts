@@ -38,7 +38,7 @@ export function registerLatencyProfile(latency: Command): void {
     .requiredOption("--space <name>", "nb201, mobilenet or vit")
     .option("--samples <n>", "networks to sample", positiveInt, 10)
     .option("--seed <n>", "sampling seed (the same seed gives the same networks)", integer, 0)
-    .option("--device <name>", "engine, ort-node (all threads) or ort-node:N; repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--device <name>", "engine, ort-node (all threads), ort-node:N or chromium-wasm; repeatable", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--storage <url>", "the study database (sqlite:PATH)", DEFAULT_STORAGE)
     .option("--input <HxWxC>", "dataset image size", imageShape, [28, 28, 1])
     .option("--classes <n>", "output classes", positiveInt, 10)
@@ -66,6 +66,7 @@ export function registerLatencyProfile(latency: Command): void {
       } finally {
         bar.stop();
         store.close();
+        for (const device of devices) await device.close?.();
       }
     });
 }

@@ -10,9 +10,12 @@ export interface DeviceDescription {
   [detail: string]: string | number;
 }
 
-/** A network ready to run on a device: `run` does one batch-1 inference and resolves when its output is read. */
+/**
+ * A network ready to run on a device: `run` does one batch-1 inference and resolves when its output is read,
+ * to the inference's time in ms where the device times itself (in a browser page), else to nothing.
+ */
 export interface PreparedNetwork {
-  run(): Promise<void>;
+  run(): Promise<number | void>;
   close(): Promise<void>;
 }
 
@@ -24,4 +27,6 @@ export interface LatencyDevice {
   readonly name: string;
   describe(): DeviceDescription;
   prepare(network: Layer, input: Shape, weights: WeightMap): Promise<PreparedNetwork>;
+  /** Releases what the device started (a browser, a server). */
+  close?(): Promise<void>;
 }
