@@ -9,6 +9,8 @@ import { NascentError } from "../../util/errors.js";
 import { collect, integer, numericOptions, positiveInt, positiveNumber } from "../arguments.js";
 import { bestJson, printJsonLine } from "../output.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
+import { imageShape } from "./inspect.js";
+import { withLatencyOption, type LatencyOptions } from "./latency-option.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
 
 interface SearchOptions extends EvaluatorOptions {
@@ -49,14 +51,16 @@ export function registerSearch(program: Command): void {
     .option("--constraint <metric<=x|metric>=x>", "hard constraint (repeatable)", collect, [])
     .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable)", collect, [])
     .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: asha for asha and bohb-gp, hyperband for hyperband and bohb, else none)`)
+    .option("--latency-predictor <path>", "add the metric latency:DEVICE (ms) predicted by a `nascent latency fit` predictor, for --objective/--constraint")
+    .option("--latency-input <HxWxC>", "image size the latency is predicted at (default 28x28x1)", imageShape)
     .option("--json", "print one JSON summary as the last line of stdout")
-    .action(async (options: SearchOptions) => {
+    .action(async (options: SearchOptions & LatencyOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
       const space = resolveSpace(options.space);
       const strategyOptions = numericOptions(options.option);
       const strategy = resolveStrategy(options.strategy, strategyOptions);
       const trainingProgress = new TrainingProgress();
-      const evaluator = await resolveEvaluator(options, trainingProgress);
+      const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
       const defaultDirection = (metric: string) => evaluator.metrics.find((m) => m.name === metric)?.direction ?? "maximize";
       const objectives = options.objective.length
         ? options.objective.map((o) => parseObjective(o, defaultDirection))
