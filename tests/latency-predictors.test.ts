@@ -6,6 +6,7 @@ import { fitLinearPredictor, predictLinear } from "../src/predict/latency/linear
 import { blockKey, estimateFromTable, networkBlocks, type LookupTable } from "../src/predict/latency/lookup-table.js";
 import { featureVector, NETWORK_FEATURES, networkFeatures } from "../src/predict/latency/network-features.js";
 import { mobilenetSpace } from "../src/space/builtin/macro.js";
+import { parseConstraint, parseObjective } from "../src/study/objectives.js";
 import { Rng } from "../src/util/rng.js";
 
 describe("latency lookup table and network-wise predictors", () => {
@@ -37,5 +38,14 @@ describe("latency lookup table and network-wise predictors", () => {
     const truth = (x: number[]) => 0.02 * x[0] + 0.05 * x[1] + 0.005 * x[6] + 0.1;
     const predictor = fitLinearPredictor("synthetic", [...NETWORK_FEATURES], rows.slice(0, 40), rows.slice(0, 40).map(truth), 1e-8);
     for (const x of rows.slice(40)) assert.ok(Math.abs(predictLinear(predictor, x) / truth(x) - 1) < 0.01);
+  });
+
+  it("objectives and constraints name a device's latency, device names with colons included", () => {
+    const maximize = () => "maximize" as const;
+    assert.deepEqual(parseObjective("latency:ort-node:1:min", maximize), { metric: "latency:ort-node:1", direction: "minimize" });
+    assert.deepEqual(parseObjective("latency:chromium-wasm", () => "minimize"), { metric: "latency:chromium-wasm", direction: "minimize" });
+    assert.deepEqual(parseObjective("accuracy:max", maximize), { metric: "accuracy", direction: "maximize" });
+    assert.throws(() => parseObjective("accuracy:max:min", maximize), /not of the form/);
+    assert.deepEqual(parseConstraint("latency:ort-node:1<=2.5"), { metric: "latency:ort-node:1", op: "<=", bound: 2.5 });
   });
 });

@@ -1,11 +1,14 @@
 import { cpus } from "node:os";
 import type { WeightMap } from "../../export/onnx/export.js";
-import { engine, loadEngine } from "../../nn/engine/index.js";
+import { engine, loadEngine, type Tensor } from "../../nn/engine/index.js";
 import { forward, type TensorMap } from "../../nn/forward.js";
 import { describeParams, type Layer, type Shape } from "../../nn/layers.js";
 import type { DeviceDescription, LatencyDevice, PreparedNetwork } from "./device.js";
 
-/** nascent's own inference: the public `forward` in eval mode on the current engine (jax-js on wasm). */
+/**
+ * nascent's own inference: the public `forward` in eval mode on the current engine (jax-js on wasm), compiled
+ * with the engine's `jit` as nascent's trainer compiles its evaluation (the compile happens in the warm-up).
+ */
 export class EngineDevice implements LatencyDevice {
   readonly name = "engine";
 
@@ -15,7 +18,8 @@ export class EngineDevice implements LatencyDevice {
 
   async prepare(network: Layer, input: Shape, weights: WeightMap): Promise<PreparedNetwork> {
     await loadEngine();
-    const { numpy: np, tree } = engine();
+    const { numpy: np, tree, jit } = engine();
+    const infer = jit((p: TensorMap, s: TensorMap, x: Tensor) => forward(network, p, s, x, { training: false }).y);
     const { params: paramInfo, state: stateInfo } = describeParams(network, input);
     const tensors = (infos: { name: string; shape: number[] }[]): TensorMap => Object.fromEntries(infos.map((i) => [i.name, np.array(weights[i.name]).reshape(i.shape)]));
     const params = tensors(paramInfo);
@@ -23,10 +27,12 @@ export class EngineDevice implements LatencyDevice {
     const x = new Float32Array(input.reduce((a, b) => a * b, 1)).fill(0.5);
     return {
       run: async () => {
-        const { y } = forward(network, tree.ref(params), tree.ref(state), np.array(x).reshape([1, ...input]), { training: false });
-        await y.data();
+        await infer(tree.ref(params), tree.ref(state), np.array(x).reshape([1, ...input])).data();
       },
-      close: async () => tree.dispose([params, state]),
+      close: async () => {
+        tree.dispose([params, state]);
+        infer.dispose();
+      },
     };
   }
 }
