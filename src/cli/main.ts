@@ -6,8 +6,10 @@ import { registerBench } from "./commands/bench.js";
 import { registerCreate } from "./commands/create.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
+import { registerExport } from "./commands/export.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerList } from "./commands/list.js";
+import { registerLatency } from "./commands/latency.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 import { helpConfiguration } from "./help.js";
@@ -40,10 +42,12 @@ registerAskTell(program);
 registerEvaluate(program);
 registerInspect(program);
 registerList(program);
+registerExport(program);
 registerDashboard(program);
 registerBench(program);
 registerCreate(program);
 registerWorker(program);
+registerLatency(program);
 
 try {
   await program.parseAsync(process.argv);

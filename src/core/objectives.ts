@@ -60,7 +60,7 @@ export function bestTrial(trials: readonly TrialRecord[], direction: Direction):
 
 /** Parses `metric<=bound` or `metric>=bound` as written on the command line. */
 export function parseConstraint(text: string): ConstraintSpec {
-  const match = /^\s*([A-Za-z0-9_.-]+)\s*(<=|>=)\s*(-?[0-9.eE+-]+)\s*$/.exec(text);
+  const match = /^\s*([A-Za-z0-9_.:-]+)\s*(<=|>=)\s*(-?[0-9.eE+-]+)\s*$/.exec(text);
   if (!match || !Number.isFinite(Number(match[3]))) {
     throw new NascentError(`constraint '${text}' is not of the form metric<=number or metric>=number`);
   }
@@ -69,7 +69,11 @@ export function parseConstraint(text: string): ConstraintSpec {
 
 /** Parses `metric` or `metric:max|min`; a bare metric takes `defaultDirection`. */
 export function parseObjective(text: string, defaultDirection: (metric: string) => Direction): ObjectiveSpec {
-  const [metric, direction, ...rest] = text.split(":");
+  // `latency:DEVICE[:max|min]`: a device name may itself hold colons (ort-node:1), so only a final max/min is a direction.
+  const parts = text.split(":");
+  const deviceLatency = parts[0] === "latency" && parts.length >= 2;
+  const directed = deviceLatency && parts.length > 2 && ["max", "min", "maximize", "minimize"].includes(parts.at(-1) as string);
+  const [metric, direction, ...rest] = deviceLatency ? [parts.slice(0, directed ? -1 : parts.length).join(":"), directed ? parts.at(-1) : undefined] : parts;
   if (!metric || rest.length) throw new NascentError(`objective '${text}' is not of the form metric or metric:max or metric:min`);
   if (direction === undefined) return { metric, direction: defaultDirection(metric) };
   if (direction === "max" || direction === "maximize") return { metric, direction: "maximize" };

@@ -15,7 +15,7 @@ interface InspectOptions {
   network?: boolean;
 }
 
-function imageShape(text: string): [number, number, number] {
+export function imageShape(text: string): [number, number, number] {
   const match = /^(\d+)x(\d+)x(\d+)$/.exec(text);
   if (!match) throw new InvalidArgumentError(`expected HxWxC such as 32x32x3, got '${text}'`);
   return [Number(match[1]), Number(match[2]), Number(match[3])];

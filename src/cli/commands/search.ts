@@ -13,6 +13,8 @@ import { collect, integer, positiveInt, positiveNumber } from "../arguments.js";
 import { bestJson, formatValue, printJsonLine } from "../output.js";
 import { checkStudyName } from "../../core/study-name.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
+import { imageShape } from "./inspect.js";
+import { withLatencyOption, type LatencyOptions } from "./latency-option.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
 import { workerPlan } from "../worker-plan.js";
 
@@ -56,14 +58,16 @@ export function registerSearch(program: Command): void {
     .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable; nascent list strategies shows them)", collect, [])
     .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: the preset's pruner for asha, hyperband, bohb and bohb-gp, else none)`)
     .option("--pruner-option <key=value>", "pruner option, e.g. reductionFactor=4 (repeatable; nascent list pruners shows them)", collect, [])
+    .option("--latency-predictor <path>", "add the metric latency:DEVICE (ms) predicted by a `nascent latency fit` predictor, for --objective/--constraint")
+    .option("--latency-input <HxWxC>", "image size the latency is predicted at (default 28x28x1)", imageShape)
     .option("--json", "print one JSON summary as the last line of stdout")
-    .action(async (options: SearchOptions) => {
+    .action(async (options: SearchOptions & LatencyOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
       const space = resolveSpace(options.space);
       const strategyOptions = parseOptionPairs(options.option, "--option");
       const strategy = resolveStrategy(options.strategy, strategyOptions);
       const trainingProgress = new TrainingProgress();
-      const evaluator = await resolveEvaluator(options, trainingProgress);
+      const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
       const defaultDirection = (metric: string) => evaluator.metrics.find((m) => m.name === metric)?.direction ?? "maximize";
       const objectives = options.objective.length
         ? options.objective.map((o) => parseObjective(o, defaultDirection))
