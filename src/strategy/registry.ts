@@ -18,6 +18,7 @@ import { tpe } from "./tpe.js";
 const none = options({});
 const count = (min = 1) => s.int(min, 1_000_000);
 const startup = option(count(0), 10, "random trials before the model is used");
+const policyBatch = option(count(), 10, "trials per policy update");
 
 /**
  * Every strategy nascent builds by name (`--strategy`, `Study.load`). Options are checked against each
@@ -71,18 +72,14 @@ export const STRATEGIES = new Registry<Strategy>("strategy")
   .register({
     name: "reinforce",
     summary: "REINFORCE with a moving-average baseline over the space's decisions (Williams 1992; Zoph & Le 2017)",
-    options: options({
-      batch: option(count(), 10, "trials per policy update"),
-      lr: option(s.float(0, 10), 0.1, "learning rate"),
-      entropy: option(s.float(0, 10), 0.01, "entropy bonus"),
-    }),
+    options: options({ batch: policyBatch, lr: option(s.float(0, 10), 0.1, "learning rate"), entropy: option(s.float(0, 10), 0.01, "entropy bonus") }),
     create: (o) => reinforce({ batch: o.batch, learningRate: o.lr, entropy: o.entropy }),
   })
   .register({
     name: "ppo",
     summary: "PPO's clipped surrogate over the space's decisions (Schulman et al. 2017)",
     options: options({
-      batch: option(count(), 10, "trials per policy update"),
+      batch: policyBatch,
       lr: option(s.float(0, 10), 0.05, "learning rate"),
       epochs: option(count(), 4, "optimisation epochs per batch"),
       clip: option(s.float(0, 1), 0.2, "clip range"),
