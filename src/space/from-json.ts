@@ -1,6 +1,7 @@
 import { NascentError } from "../util/errors.js";
 import { describe, type Json } from "../util/json.js";
 import { BranchSpace } from "./branch.js";
+import { LlmSpace } from "./builtin/llm.js";
 import { ChoiceSpace, type Primitive } from "./choice.js";
 import { DartsCellSpace } from "./darts-cell.js";
 import { EdgeCellSpace } from "./edge-cell.js";
@@ -54,12 +55,14 @@ export function spaceFromJson(json: unknown, path = "space"): Space<unknown> {
         );
         return new BranchSpace(json.tag as string, cases);
       }
+      case "llm":
+        return new LlmSpace(objectFields(record("fields"), at("fields")));
       case "cell":
         if (json.style === "darts") return new DartsCellSpace(num("nodes"), optionalNum("inputs") ?? 2, stringList("ops"));
         if (json.style === undefined || json.style === "nb201") return new EdgeCellSpace(num("nodes"), stringList("ops"));
         return fail("style", `unknown cell style ${describe(json.style)} (expected nb201 or darts)`);
       default:
-        return fail("type", `unknown space type ${describe(json.type)} (expected choice, bool, int, float, object, repeat, branch or cell)`);
+        return fail("type", `unknown space type ${describe(json.type)} (expected choice, bool, int, float, object, repeat, branch, cell or llm)`);
     }
   } catch (error) {
     // Constructor checks (bad bounds, empty choices) say what is wrong but not where: add the path.

@@ -46,7 +46,7 @@ export function bestTrial(trials: readonly TrialRecord[], direction: Direction):
 
 /** Parses `metric<=bound` or `metric>=bound` as written on the command line. */
 export function parseConstraint(text: string): ConstraintSpec {
-  const match = /^\s*([A-Za-z0-9_.-]+)\s*(<=|>=)\s*(-?[0-9.eE+-]+)\s*$/.exec(text);
+  const match = /^\s*([A-Za-z0-9_.:-]+)\s*(<=|>=)\s*(-?[0-9.eE+-]+)\s*$/.exec(text);
   if (!match || !Number.isFinite(Number(match[3]))) {
     throw new NascentError(`constraint '${text}' is not of the form metric<=number or metric>=number`);
   }
@@ -55,8 +55,13 @@ export function parseConstraint(text: string): ConstraintSpec {
 
 /** Parses `metric` or `metric:max|min`; a bare metric takes `defaultDirection`. */
 export function parseObjective(text: string, defaultDirection: (metric: string) => Direction): ObjectiveSpec {
-  const [metric, direction, ...rest] = text.split(":");
-  if (!metric || rest.length) throw new NascentError(`objective '${text}' is not of the form metric or metric:max or metric:min`);
+  // Metric names may hold ':' (latency:l4); a trailing max/min is the direction.
+  const parts = text.split(":");
+  const last = parts.at(-1) as string;
+  const hasDirection = parts.length > 1 && ["max", "maximize", "min", "minimize"].includes(last);
+  const metric = hasDirection ? parts.slice(0, -1).join(":") : text;
+  const direction = hasDirection ? last : undefined;
+  if (!metric || parts.some((p) => !p)) throw new NascentError(`objective '${text}' is not of the form metric or metric:max or metric:min`);
   if (direction === undefined) return { metric, direction: defaultDirection(metric) };
   if (direction === "max" || direction === "maximize") return { metric, direction: "maximize" };
   if (direction === "min" || direction === "minimize") return { metric, direction: "minimize" };
