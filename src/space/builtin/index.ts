@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { NascentError } from "../../util/errors.js";
 import { spaceFromJson } from "../from-json.js";
 import type { Space } from "../space.js";
-import { llmSpace } from "./llm.js";
+import { llmSpace, llmTinySpace } from "./llm.js";
 import { mobilenetSpace, vitSpace } from "./macro.js";
 import { nb201Space } from "./nb201.js";
 import { nb301Space } from "./nb301.js";
@@ -13,6 +13,7 @@ export const BUILTIN_SPACES: Record<string, Space<unknown>> = {
   mobilenet: mobilenetSpace as Space<unknown>,
   vit: vitSpace as Space<unknown>,
   llm: llmSpace as Space<unknown>,
+  "llm-tiny": llmTinySpace as Space<unknown>,
 };
 
 /** A built-in space by name, or a space read from a JSON file (the form `space.toJson()` writes). */

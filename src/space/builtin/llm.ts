@@ -147,3 +147,23 @@ export const llmSpace = new LlmSpace({
   tiedEmbeddings: s.bool(),
   tokens: s.float(1e9, 2e13, { log: true }),
 });
+
+/**
+ * Tiny GPT-2 style byte-level LMs that `train:text` can train in minutes on a CPU: 1-4 layers of width 32-96,
+ * GELU MLP 4x, LayerNorm, biases, learned positions, untied or tied head, 64-token context, 65K-1M training tokens.
+ */
+export const llmTinySpace = new LlmSpace({
+  layers: s.int(1, 4),
+  dModel: s.choice([32, 48, 64, 96]),
+  heads: s.choice([2, 4]),
+  kvHeads: s.choice([1, 2, 4]),
+  ffn: s.choice(["gelu"]),
+  ffnMult: s.choice([4]),
+  vocab: s.choice([256]),
+  context: s.choice([64]),
+  tiedEmbeddings: s.choice([false, true]),
+  norm: s.choice(["layernorm"]),
+  bias: s.choice(["all"]),
+  positions: s.choice(["learned"]),
+  tokens: s.choice([65_536, 131_072, 262_144, 524_288, 1_048_576]),
+});
