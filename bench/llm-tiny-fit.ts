@@ -29,9 +29,10 @@ interface GridResult {
 
 const results = readFileSync(fileURLToPath(new URL("tiny-grid.jsonl", DIR)), "utf8").trim().split("\n").map((line) => JSON.parse(line) as GridResult);
 const budgets = [...new Set(results.map((r) => r.budget))].sort((a, b) => a - b);
-const largest = budgets.at(-1) as number;
-const train = results.filter((r) => r.budget < largest);
-const heldOut = results.filter((r) => r.budget === largest);
+// Fit on the two smallest budgets; every larger run is held out (the grid's top budget, plus any larger runs).
+const trainBudgets = budgets.slice(0, 2);
+const train = results.filter((r) => trainBudgets.includes(r.budget));
+const heldOut = results.filter((r) => !trainBudgets.includes(r.budget)).sort((a, b) => b.train_flops - a.train_flops);
 
 type Convention = "params" | "non_embedding_params";
 function analyse(convention: Convention) {
@@ -64,13 +65,14 @@ for (const a of analyses) {
   for (const p of a.predictions) console.log(`  ${p.id}: observed ${p.loss.toFixed(4)}, predicted ${p.predicted.toFixed(4)} (${(p.relativeError * 100).toFixed(2)}%)`);
   for (const o of a.optimal) console.log(`  budget ${o.budget.toExponential(1)}: best run ${o.actualBest}, law's pick ${o.predictedBest} ${o.agree ? "(agree)" : "(DISAGREE)"}`);
 }
-writeFileSync(fileURLToPath(new URL("tiny-fit.json", DIR)), `${JSON.stringify({ runs: results, trainBudgets: budgets.slice(0, -1), heldOutBudget: largest, analyses, allRunsLaw }, null, 2)}\n`);
+writeFileSync(fileURLToPath(new URL("tiny-fit.json", DIR)), `${JSON.stringify({ runs: results, trainBudgets, heldOut: heldOut.map((r) => r.id), analyses, allRunsLaw }, null, 2)}\n`);
+writeFileSync(fileURLToPath(new URL("tiny-grid.csv", DIR)), `params,tokens,loss,non_embedding_params,train_flops,id\n${results.map((r) => `${r.params},${r.tokens},${r.loss},${r.non_embedding_params},${r.train_flops},${r.id}`).join("\n")}\n`);
 writeFileSync(fileURLToPath(new URL("tiny-grid.svg", DIR)), plot(analyses[0].law));
 console.log("\nwritten bench/llm/tiny-fit.json, bench/llm/tiny-grid.svg");
 
 /** Loss against parameters per budget (points: runs; lines: the law fitted on the smaller budgets). */
 function plot(law: ChinchillaLaw): string {
-  const colors = ["#3b6fb6", "#2a9d55", "#d0433a"];
+  const colors = ["#3b6fb6", "#2a9d55", "#d0433a", "#7a3fa0"];
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: 900, height: 540 });
   const series = budgets.flatMap((budget, i) => {
     const slice = results.filter((r) => r.budget === budget).sort((a, b) => a.params - b.params);
@@ -82,16 +84,16 @@ function plot(law: ChinchillaLaw): string {
       const n = lo * (hi / lo) ** (k / 39);
       return [n, predictLoss(law, n, ratio / n)];
     });
-    const name = `${budget.toExponential(1)} FLOPs${budget === largest ? " (held out)" : ""}`;
+    const name = `${budget.toExponential(1)} FLOPs${trainBudgets.includes(budget) ? "" : " (held out)"}`;
     return [
-      { name, type: "scatter" as const, data: slice.map((r) => [r.params, r.loss]), itemStyle: { color: colors[i % 3] }, symbolSize: 10 },
-      { name, type: "line" as const, data: curve, showSymbol: false, lineStyle: { color: colors[i % 3], type: "dashed" as const } },
+      { name, type: "scatter" as const, data: slice.map((r) => [r.params, r.loss]), itemStyle: { color: colors[i % 4] }, symbolSize: 10 },
+      { name, type: "line" as const, data: curve, showSymbol: false, lineStyle: { color: colors[i % 4], type: "dashed" as const } },
     ];
   });
   chart.setOption({
     animation: false,
     backgroundColor: "#fff",
-    title: { text: "Tiny GPTs on the King James Bible: IsoFLOP runs and the law fitted on the two smaller budgets", left: "center", textStyle: { fontSize: 13 } },
+    title: { text: "Tiny GPTs on the King James Bible: IsoFLOP runs (points) and the law fitted on the two smallest budgets (dashed)", left: "center", textStyle: { fontSize: 13 } },
     legend: { top: 28 },
     grid: { left: 70, right: 30, top: 70, bottom: 55 },
     xAxis: { type: "log", name: "parameters N", nameLocation: "middle", nameGap: 32 },

@@ -5,7 +5,7 @@
  * time in child processes (one jax-js thread each) and are appended to bench/llm/tiny-grid.jsonl as they
  * finish, so an interrupted grid resumes. Per-run wall time and FLOPs are recorded.
  *
- *   node dist/bench/llm-tiny-grid.js [--budget 2e11] [--concurrency 2]
+ *   node dist/bench/llm-tiny-grid.js [--budget 6e10] [--concurrency 2]
  */
 import { fork } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
@@ -40,7 +40,7 @@ export function gridRuns(budget: number): GridRun[] {
       const base: LlmConfig = { layers: size.layers, dModel: size.dModel, heads: size.heads, kvHeads: size.heads, ffn: "gelu", ffnMult: 4, vocab: 256, context: CONTEXT, tiedEmbeddings: false, norm: "layernorm", bias: "all", positions: "learned" };
       const perToken = trainingFlops(resolveArchitecture(base), 1);
       const steps = Math.max(8, Math.round((budget * multiple) / perToken / (BATCH * CONTEXT)));
-      runs.push({ id: `${size.name}@${multiple}C`, budget: budget * multiple, size: size.name, config: { ...base, tokens: steps * BATCH * CONTEXT } });
+      runs.push({ id: `${size.name}@${(budget * multiple).toExponential(1)}`, budget: budget * multiple, size: size.name, config: { ...base, tokens: steps * BATCH * CONTEXT } });
     }
   }
   return runs;
@@ -69,7 +69,7 @@ function done(): Set<string> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
-  const runs = gridRuns(flag("--budget", 2e11));
+  const runs = gridRuns(flag("--budget", 6e10));
   if (args[0] === "--run") return runOne(runs.find((r) => r.id === args[1]) as GridRun);
   const finished = done();
   // Longest first, so the two workers finish together.
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     for (let run = todo.shift(); run; run = todo.shift()) {
       const started = Date.now();
       await new Promise<void>((resolve, reject) => {
-        const child = fork(fileURLToPath(import.meta.url), ["--run", run.id, "--budget", String(flag("--budget", 2e11))], { env: { ...process.env, NASCENT_THREADS: "1" } });
+        const child = fork(fileURLToPath(import.meta.url), ["--run", run.id, "--budget", String(flag("--budget", 6e10))], { env: { ...process.env, NASCENT_THREADS: "1" } });
         child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${run.id} exited with ${code}`))));
       });
       console.log(`${run.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -6,7 +6,10 @@ import { LlmSpace, llmSpace } from "../src/space/builtin/llm.js";
 import * as s from "../src/space/dsl.js";
 import { spaceFromJson } from "../src/space/from-json.js";
 import { Rng } from "../src/util/rng.js";
-import { lastJsonLine, runCli } from "./support.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BESIROGLU_2024, predictLoss } from "../src/cost/llm/scaling-law.js";
+import { lastJsonLine, runCli, tempDir } from "./support.js";
 
 const llama7b = { layers: 32, dModel: 4096, heads: 32, kvHeads: 32, ffn: "swiglu", ffnMult: 2.75, vocab: 32768, context: 4096, tiedEmbeddings: false, tokens: 2e12 };
 
@@ -51,6 +54,18 @@ describe("nascent llm and the llm:scaling-law search", () => {
     assert.equal(result.code, 0, result.stderr);
     const out = lastJsonLine<{ params: number; tokens: number; a: number }>(result.stdout);
     assert.ok(Math.abs(out.params / 1e9 - 32.19) < 0.05 && Math.abs(out.tokens / 1e12 - 2.982) < 0.005);
+  });
+
+  it("llm fit recovers a law from a runs CSV, and llm optimal uses it as fit:PATH", () => {
+    const dir = tempDir();
+    const rows = [];
+    for (const n of [1e7, 1e8, 1e9, 1e10]) for (const d of [1e9, 1e10, 1e11]) rows.push(`${n},${d},${predictLoss(BESIROGLU_2024, n, d)}`);
+    writeFileSync(join(dir, "runs.csv"), `params,tokens,loss\n${rows.join("\n")}\n`);
+    const fit = runCli(["llm", "fit", "--runs", join(dir, "runs.csv"), "--out", join(dir, "law.json"), "--json"]);
+    assert.equal(fit.code, 0, fit.stderr);
+    const optimal = runCli(["llm", "optimal", "--compute", "5.76e23", "--law", `fit:${join(dir, "law.json")}`, "--json"]);
+    assert.equal(optimal.code, 0, optimal.stderr);
+    assert.ok(Math.abs(lastJsonLine<{ params: number }>(optimal.stdout).params / 72.25e9 - 1) < 0.01);
   });
 
   it("bad input is one line naming it, exit code 2", () => {

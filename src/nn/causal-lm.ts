@@ -57,26 +57,55 @@ export function initCausalLm(shape: CausalLmShape, rng: Rng): TensorMap {
 }
 
 /**
- * Mean next-token cross-entropy (nats per token) of `tokens` [B, T+1] int32: positions 0..T-1 are the input,
- * 1..T the targets. Consumes `params` and `tokens`. `exitAfter` runs only the first blocks and reads out with
- * the final norm and head (an early exit, Schuster et al. 2022's shared-head form).
+ * Next-token log-probabilities [B*T, V] read out after each depth in `exits` (1..L, increasing), with the
+ * final norm and head shared by every exit (the early-exit form of Schuster et al. 2022, "Confident Adaptive
+ * Language Modeling"), and the one-hot targets [B*T, V]. `tokens` [B, T+1] int32: positions 0..T-1 are the
+ * input, 1..T the targets. Consumes `params` and `tokens`; blocks past the last exit are not run.
  */
-export function causalLmLoss(shape: CausalLmShape, params: TensorMap, tokens: Tensor, exitAfter = shape.layers): Tensor {
+export function causalLmReadouts(shape: CausalLmShape, params: TensorMap, tokens: Tensor, exits: readonly number[]): { logProbabilities: Tensor[]; targets: Tensor } {
   const { numpy: np, nn } = engine();
   const [batch, length] = tokens.shape;
   const t = length - 1;
   const inputs = tokens.ref.slice([], [0, t]);
-  const targets = tokens.slice([], [1, length]);
+  const targets = nn.oneHot(tokens.slice([], [1, length]).reshape([batch * t]), shape.vocab);
   const embed = params.embed;
-  let h = np.matmul(nn.oneHot(inputs, shape.vocab).reshape([batch * t, shape.vocab]), embed.ref).reshape([batch, t, shape.dModel]);
+  const head = shape.tied ? embed.ref.transpose([1, 0]) : params.head;
+  let h = np.matmul(nn.oneHot(inputs, shape.vocab).reshape([batch * t, shape.vocab]), embed).reshape([batch, t, shape.dModel]);
   h = h.add(params.position.slice([0, t]));
-  for (let l = 0; l < exitAfter; l++) h = block(shape, params, l, h);
-  for (let l = exitAfter; l < shape.layers; l++) for (const leaf of ["ln1.g", "ln1.b", "qkv.w", "qkv.b", "out.w", "out.b", "ln2.g", "ln2.b", "fc.w", "fc.b", "proj.w", "proj.b"]) params[`${l}.${leaf}`].dispose();
-  h = layerNorm(h, params["lnf.g"], params["lnf.b"]);
-  const head = shape.tied ? embed.transpose([1, 0]) : (embed.dispose(), params.head);
-  const logits = np.matmul(h.reshape([batch * t, shape.dModel]), head);
-  const logProbabilities = nn.logSoftmax(logits, -1);
-  return logProbabilities.mul(nn.oneHot(targets.reshape([batch * t]), shape.vocab)).sum().mul(-1 / (batch * t));
+  const last = exits.at(-1) ?? shape.layers;
+  const logProbabilities: Tensor[] = [];
+  for (let l = 0; l < last; l++) {
+    h = block(shape, params, l, h);
+    if (exits.includes(l + 1)) {
+      const normed = layerNorm(h.ref, params["lnf.g"].ref, params["lnf.b"].ref);
+      logProbabilities.push(nn.logSoftmax(np.matmul(normed.reshape([batch * t, shape.dModel]), head.ref), -1));
+    }
+  }
+  h.dispose();
+  head.dispose();
+  params["lnf.g"].dispose();
+  params["lnf.b"].dispose();
+  for (let l = last; l < shape.layers; l++) for (const leaf of BLOCK_LEAVES) params[`${l}.${leaf}`].dispose();
+  return { logProbabilities, targets };
+}
+
+const BLOCK_LEAVES = ["ln1.g", "ln1.b", "qkv.w", "qkv.b", "out.w", "out.b", "ln2.g", "ln2.b", "fc.w", "fc.b", "proj.w", "proj.b"];
+
+/** Mean cross-entropy (nats per token) after `exitAfter` blocks (all by default). Consumes `params` and `tokens`. */
+export function causalLmLoss(shape: CausalLmShape, params: TensorMap, tokens: Tensor, exitAfter = shape.layers): Tensor {
+  const { logProbabilities, targets } = causalLmReadouts(shape, params, tokens, [exitAfter]);
+  const count = targets.shape[0];
+  return logProbabilities[0].mul(targets).sum().mul(-1 / count);
+}
+
+/** The mean over every depth 1..L of the exit's cross-entropy: the loss that trains exits (Schuster et al. 2022). */
+export function causalLmExitLoss(shape: CausalLmShape, params: TensorMap, tokens: Tensor): Tensor {
+  const exits = Array.from({ length: shape.layers }, (_, i) => i + 1);
+  const { logProbabilities, targets } = causalLmReadouts(shape, params, tokens, exits);
+  const count = targets.shape[0];
+  const total = logProbabilities.map((lp) => lp.mul(targets.ref).sum()).reduce((a, b) => a.add(b));
+  targets.dispose();
+  return total.mul(-1 / (count * shape.layers));
 }
 
 /**
