@@ -95,9 +95,9 @@ function plot(law: ChinchillaLaw): string {
     backgroundColor: "#fff",
     title: { text: "Tiny GPTs on the King James Bible: IsoFLOP runs (points) and the law fitted on the two smallest budgets (dashed)", left: "center", textStyle: { fontSize: 13 } },
     legend: { top: 28 },
-    grid: { left: 70, right: 30, top: 70, bottom: 55 },
+    grid: { left: 80, right: 30, top: 70, bottom: 55 },
     xAxis: { type: "log", name: "parameters N", nameLocation: "middle", nameGap: 32 },
-    yAxis: { type: "value", name: "validation loss (nats/byte)", scale: true },
+    yAxis: { type: "value", name: "validation loss (nats/byte)", nameLocation: "middle", nameGap: 45, scale: true },
     series,
   });
   const svg = chart.renderToSVGString();

@@ -34,6 +34,8 @@ export function readLlmConfig(text: string): LlmConfig {
   return config;
 }
 
+/** 72.25B, 31.2M, 4.3K: a count in the unit that keeps it readable. */
+const count = (x: number) => (x >= 1e12 ? `${(x / 1e12).toFixed(3)}T` : x >= 1e9 ? `${(x / 1e9).toFixed(2)}B` : x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}K` : x.toPrecision(3));
 const giga = (x: number) => `${(x / 1e9).toFixed(2)} GB`;
 const sci = (x: number | null) => (x === null ? "-" : x.toExponential(3));
 
@@ -94,7 +96,7 @@ export function registerLlm(program: Command): void {
       if (options.json) return printJsonLine({ law: law.name, constants: { E: law.E, A: law.A, B: law.B, alpha: law.alpha, beta: law.beta }, ...optimal });
       console.log(`law      ${law.name}: L = ${law.E} + ${law.A}/N^${law.alpha} + ${law.B}/D^${law.beta}  (${law.source})`);
       console.log(`formula  N = G (C/6)^a, D = (C/6)^b / G, G = (alpha A / (beta B))^(1/(alpha+beta)) = ${optimal.G.toPrecision(4)}, a = ${optimal.a.toFixed(4)}, b = ${optimal.b.toFixed(4)}`);
-      console.log(`optimal  N = ${(optimal.params / 1e9).toFixed(2)}B parameters, D = ${(optimal.tokens / 1e12).toFixed(3)}T tokens (${optimal.tokensPerParam.toFixed(1)} tokens/param), loss ${optimal.loss.toFixed(4)}`);
+      console.log(`optimal  N = ${count(optimal.params)} parameters, D = ${count(optimal.tokens)} tokens (${optimal.tokensPerParam.toPrecision(3)} tokens/param), loss ${optimal.loss.toFixed(4)}`);
     });
 
   llm
