@@ -61,3 +61,18 @@ export { saveCheckpoint, loadCheckpoint, type Checkpoint } from "./nn/checkpoint
 export { loadFashionMnist } from "./nn/data/fashion-mnist.js";
 export { syntheticSplits, type ImageDataset, type DataSplits } from "./nn/data/dataset.js";
 export { loadEngine } from "./nn/engine/index.js";
+
+// LLM sizing: the llm spaces, analytic costs and laws (docs/llm.md).
+export { LlmSpace, llmSpace, llmTinySpace } from "./space/builtin/llm.js";
+export { resolveArchitecture, type LlmArchitecture, type LlmConfig } from "./space/builtin/llm-architecture.js";
+export { fromHfConfig } from "./cost/llm/hf-config.js";
+export { paramBreakdown, totalParams, nonEmbeddingParams, embeddingParams } from "./cost/llm/params.js";
+export { trainingFlops, prefillFlopsPerToken, decodeFlopsPerToken } from "./cost/llm/flops.js";
+export { kvCacheBytes, kvCacheBytesPerToken, inferenceMemoryBytes, trainingMemory, type Dtype } from "./cost/llm/memory.js";
+export { DEVICES, resolveDevice, type Device } from "./cost/llm/devices.js";
+export { servingEstimate, type ServingEstimate } from "./cost/llm/roofline.js";
+export { HOFFMANN_2022, BESIROGLU_2024, predictLoss, computeOptimal, resolveLaw, type ChinchillaLaw } from "./cost/llm/scaling-law.js";
+export { optimalVocabularyDerivative, optimalVocabularyIsoflops } from "./cost/llm/vocabulary-law.js";
+export { fitChinchillaLaw, type ScalingRun } from "./cost/llm/fit.js";
+export { LlmScalingLawEvaluator, resolveLlmEvaluator } from "./evaluate/llm-scaling-law.js";
+export { TrainTextEvaluator } from "./evaluate/train-text.js";

@@ -3,6 +3,8 @@ import { type Command, InvalidArgumentError } from "commander";
 import { CommandEvaluator } from "../evaluate/command.js";
 import type { Evaluator } from "../evaluate/evaluator.js";
 import { resolveBenchmark } from "../evaluate/registry.js";
+import { resolveLlmEvaluator } from "../evaluate/llm-scaling-law.js";
+import { TrainTextEvaluator } from "../evaluate/train-text.js";
 import { TRAIN_DATASETS, TrainEvaluator } from "../evaluate/train.js";
 import { NascentError } from "../core/errors.js";
 import { positiveInt, positiveNumber } from "./arguments.js";
@@ -22,6 +24,8 @@ export interface EvaluatorOptions {
   augment?: boolean;
   trialTimeout?: number;
   maxStep?: number;
+  /** With --evaluator llm:scaling-law: hoffmann, besiroglu or fit:PATH. */
+  law?: string;
   /** Trials evaluated at once (search): training processes then share the cores between them. */
   concurrency?: number;
 }
@@ -35,7 +39,7 @@ function optimizerName(text: string): "sgd" | "adam" {
 export function addEvaluatorOptions(command: Command): Command {
   return command
     .option("--benchmark <name>", "nb201:cifar10, nb201:cifar100, nb301, or table:<csv>:<arch column>:<metric column>[:min|max]")
-    .option("--evaluator <name>", `train each candidate in-process: ${TRAIN_DATASETS.map((d) => `train:${d}`).join(", ")} (spaces nb201, mobilenet, vit)`)
+    .option("--evaluator <name>", `train each candidate in-process: ${TRAIN_DATASETS.map((d) => `train:${d}`).join(", ")} (spaces nb201, mobilenet, vit); llm:scaling-law (space llm); train:text (space llm-tiny, King James Bible)`)
     .option("--command <shell command>", "train each candidate with this program (trial protocol: README, 'Trial protocol')")
     .option("--epochs <n>", "with --evaluator: training epochs per trial", positiveInt, 2)
     .option("--train-limit <n>", "with --evaluator: training images used", positiveInt)
@@ -45,7 +49,8 @@ export function addEvaluatorOptions(command: Command): Command {
     .option("--augment", "with --evaluator: random flips and shifts of the training images (for longer training)")
     .option("--checkpoints <dir>", "with --evaluator: save each trained model as DIR/trial-N.safetensors")
     .option("--trial-timeout <seconds>", "with --command: kill and fail a trial after this long", positiveNumber)
-    .option("--max-step <n>", "with --command: the last step programs report (for asha/hyperband)", positiveInt);
+    .option("--max-step <n>", "with --command: the last step programs report (for asha/hyperband)", positiveInt)
+    .option("--law <name>", "with --evaluator llm:scaling-law: hoffmann, besiroglu or fit:PATH");
 }
 
 /** Exactly one of --benchmark, --evaluator and --command says how candidates are evaluated. */
@@ -54,6 +59,8 @@ export async function resolveEvaluator(options: EvaluatorOptions, progress?: Tra
   if (given.length !== 1) throw new NascentError(given.length ? `give only one of ${given.join(", ")}` : "say how to evaluate candidates: --benchmark NAME, --evaluator train:fashion-mnist, or --command 'python3 train.py'");
   if (options.benchmark) return resolveBenchmark(options.benchmark);
   if (options.command) return new CommandEvaluator(options.command, { trialTimeout: options.trialTimeout, maxStep: options.maxStep });
+  if ((options.evaluator as string).startsWith("llm:")) return resolveLlmEvaluator(options.evaluator as string, { law: options.law });
+  if (options.evaluator === "train:text") return new TrainTextEvaluator({ batch: options.batchSize, learningRate: options.learningRate });
   const dataset = (options.evaluator as string).replace(/^train:/, "");
   if (!(options.evaluator as string).startsWith("train:") || !(TRAIN_DATASETS as readonly string[]).includes(dataset)) {
     throw new NascentError(`unknown evaluator '${options.evaluator}' (expected ${TRAIN_DATASETS.map((d) => `train:${d}`).join(" or ")})`);

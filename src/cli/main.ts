@@ -10,6 +10,7 @@ import { registerExport } from "./commands/export.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerList } from "./commands/list.js";
 import { registerLatency } from "./commands/latency.js";
+import { registerLlm } from "./commands/llm.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 import { helpConfiguration } from "./help.js";
@@ -48,6 +49,7 @@ registerBench(program);
 registerCreate(program);
 registerWorker(program);
 registerLatency(program);
+registerLlm(program);
 
 try {
   await program.parseAsync(process.argv);

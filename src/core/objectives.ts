@@ -69,12 +69,13 @@ export function parseConstraint(text: string): ConstraintSpec {
 
 /** Parses `metric` or `metric:max|min`; a bare metric takes `defaultDirection`. */
 export function parseObjective(text: string, defaultDirection: (metric: string) => Direction): ObjectiveSpec {
-  // `latency:DEVICE[:max|min]`: a device name may itself hold colons (ort-node:1), so only a final max/min is a direction.
+  // Metric names may hold ':' (latency:l4); a trailing max/min is the direction.
   const parts = text.split(":");
-  const deviceLatency = parts[0] === "latency" && parts.length >= 2;
-  const directed = deviceLatency && parts.length > 2 && ["max", "min", "maximize", "minimize"].includes(parts.at(-1) as string);
-  const [metric, direction, ...rest] = deviceLatency ? [parts.slice(0, directed ? -1 : parts.length).join(":"), directed ? parts.at(-1) : undefined] : parts;
-  if (!metric || rest.length) throw new NascentError(`objective '${text}' is not of the form metric or metric:max or metric:min`);
+  const last = parts.at(-1) as string;
+  const hasDirection = parts.length > 1 && ["max", "maximize", "min", "minimize"].includes(last);
+  const metric = hasDirection ? parts.slice(0, -1).join(":") : text;
+  const direction = hasDirection ? last : undefined;
+  if (!metric || parts.some((p) => !p)) throw new NascentError(`objective '${text}' is not of the form metric or metric:max or metric:min`);
   if (direction === undefined) return { metric, direction: defaultDirection(metric) };
   if (direction === "max" || direction === "maximize") return { metric, direction: "maximize" };
   if (direction === "min" || direction === "minimize") return { metric, direction: "minimize" };

@@ -6,6 +6,7 @@ import "./edge-cell.js";
 import "./numeric.js";
 import "./object.js";
 import "./repeat.js";
+import "./builtin/llm.js";
 import { readSpace } from "./kinds.js";
 import type { Space } from "./space.js";
 

@@ -4,6 +4,7 @@ import { Registry } from "../../core/registry.js";
 import { options } from "../options.js";
 import { spaceFromJson } from "../from-json.js";
 import type { Space } from "../space.js";
+import { llmSpace, llmTinySpace } from "./llm.js";
 import { mobilenetSpace, vitSpace } from "./macro.js";
 import { nb201Space } from "./nb201.js";
 import { nb301Space } from "./nb301.js";
@@ -15,7 +16,9 @@ export const SPACES = new Registry<Space<unknown>>("space")
   .register(builtin("nb201", "NAS-Bench-201 cells: 4 nodes, 6 edges, 5 ops (15,625 cells; Dong & Yang 2020)", nb201Space as Space<unknown>))
   .register(builtin("nb301", "DARTS cells, normal and reduction (NAS-Bench-301; Liu et al. 2019, Siems et al. 2020)", nb301Space as Space<unknown>))
   .register(builtin("mobilenet", "OFA-style elastic MobileNetV3 macro space: 4 stages of MBConv blocks, kernel, expand, depth, width, resolution (Cai et al. 2020)", mobilenetSpace as Space<unknown>))
-  .register(builtin("vit", "small Vision Transformers: depth, embedding dim, heads, MLP ratio, patch size (Dosovitskiy et al. 2021)", vitSpace as Space<unknown>));
+  .register(builtin("vit", "small Vision Transformers: depth, embedding dim, heads, MLP ratio, patch size (Dosovitskiy et al. 2021)", vitSpace as Space<unknown>))
+  .register(builtin("llm", "decoder-only transformers from about 10M to 70B parameters: layers, width, heads, KV heads, FFN, vocabulary, context (docs/llm.md)", llmSpace as Space<unknown>))
+  .register(builtin("llm-tiny", "tiny byte-level decoder-only LMs that train here in minutes (train:text)", llmTinySpace as Space<unknown>));
 
 export const BUILTIN_SPACES: Record<string, Space<unknown>> = Object.fromEntries(SPACES.list().map((e) => [e.name, e.create(undefined)]));
 

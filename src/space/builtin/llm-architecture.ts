@@ -1,0 +1,126 @@
+import { ConfigError } from "../../core/errors.js";
+
+/** The feed-forward block: a GELU MLP (GPT-2) or a gated one, SwiGLU (Shazeer 2020; Llama) or GeGLU (Gemma). */
+export type FfnKind = "gelu" | "swiglu" | "geglu";
+export type NormKind = "layernorm" | "rmsnorm";
+export type PositionKind = "learned" | "rotary";
+/** Which linear layers carry a bias: none (Llama), q/k/v only (Qwen2), or all linear layers and norms (GPT-2). */
+export type BiasKind = "none" | "qkv" | "all";
+
+/**
+ * A decoder-only transformer, every dimension resolved: what the cost functions take. Shapes follow the
+ * usual notation: L layers, d = dModel, H query heads, H_kv key/value heads (H_kv = H is MHA, 1 is MQA,
+ * between is GQA, Ainslie et al. 2023), d_h = headDim, f = ffnDim, V = vocab, T = context.
+ */
+export interface LlmArchitecture {
+  layers: number;
+  dModel: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  ffn: FfnKind;
+  ffnDim: number;
+  vocab: number;
+  /** Longest sequence the model is built for (learned positions have this many rows). */
+  context: number;
+  tiedEmbeddings: boolean;
+  norm: NormKind;
+  bias: BiasKind;
+  positions: PositionKind;
+}
+
+/** A config as the `llm` space writes it: ffnDim may be given as a multiple of dModel, headDim left out. */
+export interface LlmConfig {
+  layers: number;
+  dModel: number;
+  heads: number;
+  kvHeads?: number;
+  headDim?: number;
+  ffn?: FfnKind;
+  ffnDim?: number;
+  /** f = round(ffnMult * d) to a multiple of 64 when ffnDim is not given. */
+  ffnMult?: number;
+  vocab: number;
+  context: number;
+  tiedEmbeddings?: boolean;
+  norm?: NormKind;
+  bias?: BiasKind;
+  positions?: PositionKind;
+  /** Training tokens D (used by training FLOPs and the loss law, not by the shape). */
+  tokens?: number;
+}
+
+const FFN_KINDS: readonly FfnKind[] = ["gelu", "swiglu", "geglu"];
+const NORM_KINDS: readonly NormKind[] = ["layernorm", "rmsnorm"];
+const BIAS_KINDS: readonly BiasKind[] = ["none", "qkv", "all"];
+const POSITION_KINDS: readonly PositionKind[] = ["learned", "rotary"];
+
+/** Whether the FFN has a gate projection (three matrices instead of two). */
+export const isGated = (ffn: FfnKind): boolean => ffn !== "gelu";
+
+/**
+ * The first validity problem of a config, as the space reports it, or null: heads must divide dModel unless
+ * headDim is given, kvHeads must divide heads, every size a positive integer.
+ */
+export function llmConfigProblem(config: LlmConfig, path = ""): ConfigError | null {
+  const at = (field: string) => (path ? `${path}.${field}` : field);
+  for (const field of ["layers", "dModel", "heads", "vocab", "context"] as const) {
+    const value = config[field];
+    if (!Number.isInteger(value) || value < 1) return new ConfigError(at(field), `expected a positive integer, got ${String(value)}`);
+  }
+  for (const field of ["kvHeads", "headDim", "ffnDim"] as const) {
+    const value = config[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) return new ConfigError(at(field), `expected a positive integer, got ${String(value)}`);
+  }
+  if (config.ffnMult !== undefined && !(config.ffnMult > 0)) return new ConfigError(at("ffnMult"), `expected a positive number, got ${config.ffnMult}`);
+  if (config.tokens !== undefined && !(config.tokens > 0)) return new ConfigError(at("tokens"), `expected a positive number of training tokens, got ${config.tokens}`);
+  if (config.headDim === undefined && config.dModel % config.heads !== 0) {
+    return new ConfigError(at("heads"), `${config.heads} heads do not divide dModel ${config.dModel} (give headDim, or choose heads dividing dModel)`);
+  }
+  const kvHeads = config.kvHeads ?? config.heads;
+  if (kvHeads > config.heads || config.heads % kvHeads !== 0) {
+    return new ConfigError(at("kvHeads"), `${kvHeads} key/value heads do not divide ${config.heads} query heads (GQA groups must be equal)`);
+  }
+  const choices: [keyof LlmConfig, readonly string[]][] = [["ffn", FFN_KINDS], ["norm", NORM_KINDS], ["bias", BIAS_KINDS], ["positions", POSITION_KINDS]];
+  for (const [field, allowed] of choices) {
+    const value = config[field];
+    if (value !== undefined && !allowed.includes(value as string)) return new ConfigError(at(field), `expected one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
+  }
+  return null;
+}
+
+/**
+ * Resolves a config to a full architecture. Defaults are Llama's conventions (SwiGLU with f = 8d/3 rounded up
+ * to 256, RMSNorm, no biases, rotary positions, untied embeddings, MHA). Throws ConfigError on an invalid config.
+ */
+export function resolveArchitecture(config: LlmConfig): LlmArchitecture {
+  const problem = llmConfigProblem(config);
+  if (problem) throw problem;
+  const ffn = config.ffn ?? "swiglu";
+  const ffnDim = config.ffnDim ?? defaultFfnDim(config.dModel, ffn, config.ffnMult);
+  return {
+    layers: config.layers,
+    dModel: config.dModel,
+    heads: config.heads,
+    kvHeads: config.kvHeads ?? config.heads,
+    headDim: config.headDim ?? config.dModel / config.heads,
+    ffn,
+    ffnDim,
+    vocab: config.vocab,
+    context: config.context,
+    tiedEmbeddings: config.tiedEmbeddings ?? false,
+    norm: config.norm ?? "rmsnorm",
+    bias: config.bias ?? "none",
+    positions: config.positions ?? "rotary",
+  };
+}
+
+/**
+ * The FFN width: `mult * d` rounded to a multiple of 64 when a multiple is given; otherwise 4d for a GELU
+ * MLP and Llama's 2/3 * 4d rounded up to a multiple of 256 for gated FFNs (Touvron et al. 2023, same FLOPs).
+ */
+export function defaultFfnDim(dModel: number, ffn: FfnKind, mult?: number): number {
+  if (mult !== undefined) return Math.max(64, Math.round((mult * dModel) / 64) * 64);
+  if (!isGated(ffn)) return 4 * dModel;
+  return Math.ceil((8 * dModel) / 3 / 256) * 256;
+}
