@@ -9,6 +9,8 @@ import { NascentError } from "../../util/errors.js";
 import { collect, integer, numericOptions, positiveInt, positiveNumber } from "../arguments.js";
 import { bestJson, printJsonLine } from "../output.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
+import { warmStarted } from "../../strategy/transfer.js";
+import { loadPriorTrials } from "../../study/warm-start.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
 
 interface SearchOptions extends EvaluatorOptions {
@@ -27,6 +29,7 @@ interface SearchOptions extends EvaluatorOptions {
   option: string[];
   pruner?: string;
   json?: boolean;
+  warmStart: string[];
 }
 
 export function registerSearch(program: Command): void {
@@ -50,11 +53,14 @@ export function registerSearch(program: Command): void {
     .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable)", collect, [])
     .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: asha for asha and bohb-gp, hyperband for hyperband and bohb, else none)`)
     .option("--json", "print one JSON summary as the last line of stdout")
+    .option("--warm-start <storage:study>", "start from the best trials of an earlier study on another task (repeatable; --option warmSeeds=N, default 10)", collect, [])
     .action(async (options: SearchOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
       const space = resolveSpace(options.space);
       const strategyOptions = numericOptions(options.option);
-      const strategy = resolveStrategy(options.strategy, strategyOptions);
+      const prior = (await Promise.all(options.warmStart.map((reference) => loadPriorTrials(reference, space)))).flat();
+      const baseStrategy = resolveStrategy(options.strategy, strategyOptions);
+      const strategy = prior.length ? warmStarted(baseStrategy, prior, { seeds: strategyOptions.warmSeeds }) : baseStrategy;
       const trainingProgress = new TrainingProgress();
       const evaluator = await resolveEvaluator(options, trainingProgress);
       const defaultDirection = (metric: string) => evaluator.metrics.find((m) => m.name === metric)?.direction ?? "maximize";
