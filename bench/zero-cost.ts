@@ -10,36 +10,13 @@ import { parse } from "csv-parse/sync";
 import { loadEngine } from "../src/nn/engine/index.js";
 import { nb201Network } from "../src/nn/builders/nb201.js";
 import { synflow } from "../src/predict/zero-cost/synflow.js";
+import { spearman } from "../src/predict/zero-cost/rank.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/util/rng.js";
 
 const { values } = parseArgs({ options: { data: { type: "string", default: "../shared/data/nb201/nb201_zero_cost_subset.csv" }, archs: { type: "string", default: "30" }, out: { type: "string", default: "docs/bench/zero-cost.json" } } });
 const rows = (parse(readFileSync(values.data!), { columns: true }) as Record<string, string>[]).filter((r) => r.dataset === "cifar10").slice(0, Number(values.archs));
 await loadEngine();
-
-function ranks(xs: number[]): number[] {
-  const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(xs.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-    for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2;
-    i = j + 1;
-  }
-  return r;
-}
-export function spearman(a: number[], b: number[]): number {
-  const ra = ranks(a);
-  const rb = ranks(b);
-  const mean = (ra.length - 1) / 2;
-  let num = 0, da = 0, db = 0;
-  for (let i = 0; i < ra.length; i++) {
-    num += (ra[i] - mean) * (rb[i] - mean);
-    da += (ra[i] - mean) ** 2;
-    db += (rb[i] - mean) ** 2;
-  }
-  return num / Math.sqrt(da * db);
-}
 
 const ours: number[] = [];
 const started = performance.now();

@@ -5,8 +5,9 @@ import type { InnovationTracker } from "./innovation.js";
 export interface WeightMutation {
   /** Chance that a weight, once the genome is chosen for weight mutation, is perturbed rather than reset. */
   perturbRate: number;
-  /** Perturbation: weight += uniform(-power, power). */
+  /** Perturbation: weight += uniform(-power, power), or N(0, power²) when `gaussian`. */
   power: number;
+  gaussian?: boolean;
   /** A reset weight is drawn uniformly from [-resetRange, resetRange]. */
   resetRange: number;
   /** Weights are kept within [-cap, cap]. */
@@ -16,7 +17,7 @@ export interface WeightMutation {
 /** Weight mutation (Sec. 4.1): each weight perturbed with `perturbRate`, otherwise given a new random value. */
 export function mutateWeights(genome: Genome, m: WeightMutation, rng: Rng): void {
   for (const c of genome.connections) {
-    c.weight = rng.float() < m.perturbRate ? c.weight + (rng.float() * 2 - 1) * m.power : (rng.float() * 2 - 1) * m.resetRange;
+    c.weight = rng.float() < m.perturbRate ? c.weight + (m.gaussian ? rng.normal() : rng.float() * 2 - 1) * m.power : (rng.float() * 2 - 1) * m.resetRange;
     c.weight = Math.max(-m.cap, Math.min(m.cap, c.weight));
   }
 }

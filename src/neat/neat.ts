@@ -79,9 +79,6 @@ export function evolveNeat(task: NeatTask, overrides: Partial<NeatOptions> = {},
   }
 }
 
-/** NEAT C++ release's mate_only_prob: crossover children left unmutated. */
-const MATE_ONLY_RATE = 0.2;
-
 function reproduce(species: readonly Species[], counts: readonly number[], tracker: InnovationTracker, rng: Rng, o: NeatOptions): Genome[] {
   const next: Genome[] = [];
   species.forEach((s, k) => {
@@ -103,7 +100,7 @@ function reproduce(species: readonly Species[], counts: readonly number[], track
         const dad = rng.pick(others);
         const [fitter, other] = dad.fitness > mom.fitness ? [dad, mom] : [mom, dad];
         child = crossover(fitter.genome, other.genome, rng, o.disableRate);
-        if (rng.float() >= MATE_ONLY_RATE || dad === mom) mutate(child, tracker, rng, o);
+        if (rng.float() >= o.mateOnlyRate || dad === mom) mutate(child, tracker, rng, o);
       }
       next.push(child);
     }

@@ -25,6 +25,8 @@ export interface NeatOptions {
   disableRate: number;
   /** Fraction of offspring from mutation without crossover: 0.25. */
   mutationOnlyRate: number;
+  /** Crossover children left unmutated: 0.2, the NEAT C++ release's mate_only_prob (the paper is silent). */
+  mateOnlyRate: number;
   /** Interspecies mating rate: 0.001. */
   interspeciesRate: number;
   /** Add-node and add-connection probabilities: 0.03 and 0.05 (0.3 for links in the large population). */
@@ -48,9 +50,10 @@ export const NEAT_PAPER_OPTIONS: NeatOptions = {
   stagnation: 15,
   eliteSpeciesSize: 5,
   weightMutationRate: 0.8,
-  weights: { perturbRate: 0.9, power: 1, resetRange: 2, cap: 4 },
+  weights: { perturbRate: 0.9, power: 1, gaussian: true, resetRange: 3, cap: 4 },
   disableRate: 0.75,
   mutationOnlyRate: 0.25,
+  mateOnlyRate: 0,
   interspeciesRate: 0.001,
   addNodeRate: 0.03,
   addConnectionRate: 0.05,
@@ -69,6 +72,6 @@ export function neatOptions(overrides: Partial<NeatOptions> = {}): NeatOptions {
   if (!(Number.isInteger(o.population) && o.population >= 2)) throw new NascentError(`NEAT option population must be an integer >= 2, got ${o.population}`);
   if (!(o.threshold > 0)) throw new NascentError(`NEAT option threshold must be > 0, got ${o.threshold}`);
   if (!(o.maxEvaluations >= 1)) throw new NascentError(`NEAT option maxEvaluations must be >= 1, got ${o.maxEvaluations}`);
-  for (const name of ["weightMutationRate", "disableRate", "mutationOnlyRate", "interspeciesRate", "addNodeRate", "addConnectionRate", "survivalThreshold"] as const) fraction(name, o[name]);
+  for (const name of ["weightMutationRate", "disableRate", "mutationOnlyRate", "mateOnlyRate", "interspeciesRate", "addNodeRate", "addConnectionRate", "survivalThreshold"] as const) fraction(name, o[name]);
   return o;
 }
