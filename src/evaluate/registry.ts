@@ -2,8 +2,9 @@ import { NascentError } from "../util/errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { csvBenchmark, nb201Benchmark } from "./nb201.js";
 import { Nb301Evaluator } from "./nb301.js";
+import { zeroCostEvaluator } from "./zero-cost.js";
 
-export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]"];
+export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "zc:<synflow|snip|grad_norm|jacob_cov>"];
 
 /** Resolves a benchmark name as given on the command line to an evaluator. */
 export async function resolveBenchmark(name: string): Promise<Evaluator> {
@@ -18,6 +19,9 @@ export async function resolveBenchmark(name: string): Promise<Evaluator> {
       return Nb301Evaluator.load(rest.length ? Number(rest[0].slice("epoch=".length)) : undefined);
     case "table":
       return tableBenchmark(name, rest);
+    case "zc":
+      if (rest.length !== 1) throw new NascentError(`'${name}': expected zc:<proxy>, e.g. zc:synflow`);
+      return zeroCostEvaluator(rest[0]);
     default:
       throw new NascentError(`unknown benchmark '${name}' (expected one of ${BENCHMARK_FORMS.join(", ")})`);
   }
