@@ -59,3 +59,14 @@ export { saveCheckpoint, loadCheckpoint, type Checkpoint } from "./nn/checkpoint
 export { loadFashionMnist } from "./nn/data/fashion-mnist.js";
 export { syntheticSplits, type ImageDataset, type DataSplits } from "./nn/data/dataset.js";
 export { loadEngine } from "./nn/engine/index.js";
+export { evolveNeat, type NeatResult, type NeatGeneration } from "./neat/neat.js";
+export { neatOptions, NEAT_PAPER_OPTIONS, type NeatOptions } from "./neat/options.js";
+export { NEAT_TASKS, neatTask } from "./neat/tasks/index.js";
+export { NeatNetwork } from "./neat/network.js";
+export type { NeatTask, NeatEvaluation } from "./neat/task.js";
+export { warmStarted, rankAcrossSources, type PriorTrial, type TransferOptions } from "./strategy/transfer.js";
+export { loadPriorTrials } from "./study/warm-start.js";
+export { synflow } from "./predict/zero-cost/synflow.js";
+export { saliency, jacobCov, gaussianBatch, type ProxyBatch } from "./predict/zero-cost/saliency.js";
+export { spearman } from "./predict/zero-cost/rank.js";
+export { zeroCostEvaluator, ZERO_COST_PROXIES } from "./evaluate/zero-cost.js";

@@ -6,6 +6,7 @@ import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerNeat } from "./commands/neat.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 
@@ -22,6 +23,7 @@ registerEvaluate(program);
 registerInspect(program);
 registerDashboard(program);
 registerBench(program);
+registerNeat(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -53,7 +53,7 @@ export function registerSearch(program: Command): void {
     .option("--option <key=value>", "strategy option, e.g. population=50 (repeatable)", collect, [])
     .option("--pruner <name>", `stop unpromising trials early: ${PRUNER_NAMES.join(", ")} (default: asha for asha and bohb-gp, hyperband for hyperband and bohb, else none)`)
     .option("--json", "print one JSON summary as the last line of stdout")
-    .option("--warm-start <storage:study>", "start from the best trials of an earlier study on another task (repeatable; --option warmSeeds=N, default 10)", collect, [])
+    .option("--warm-start <storage:study>", "start from the best trials of an earlier study on another task (repeatable; --option warmSeeds=N, default 5)", collect, [])
     .action(async (options: SearchOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
       const space = resolveSpace(options.space);
