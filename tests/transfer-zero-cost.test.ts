@@ -48,3 +48,16 @@ test("synflow of a chain of L bias-free layers is L times the summed output of t
   const summed = forward(plain, positive, {}, np.ones([1, ...input], { dtype: np.float64 }), { training: false }).y.sum().js() as number;
   assert.ok(Math.abs(score / (2 * summed) - 1) < 1e-9, `synflow ${score}, summed output ${summed}`);
 });
+
+test("zc:NAME names a zero-cost proxy; an unknown one is refused with the list", async () => {
+  const evaluator = await resolveBenchmark("zc:synflow");
+  assert.deepEqual(evaluator.metrics.map((m) => m.name).slice(0, 2), ["synflow", "zc_seconds"]);
+  await assert.rejects(resolveBenchmark("zc:nope"), /unknown zero-cost proxy 'zc:nope'.*zc:jacob_cov/);
+});
+
+test("Spearman's rho is 1 for a monotone relation and -1 for a reversed one, ties averaged", async () => {
+  const { spearman } = await import("../src/predict/zero-cost/rank.js");
+  assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 1000]), 1);
+  assert.equal(spearman([1, 2, 3], [3, 2, 1]), -1);
+  assert.ok(Math.abs(spearman([1, 1, 2], [1, 2, 3]) - 0.866) < 1e-3);
+});
