@@ -69,4 +69,5 @@ export { loadPriorTrials } from "./study/warm-start.js";
 export { synflow } from "./predict/zero-cost/synflow.js";
 export { saliency, jacobCov, gaussianBatch, type ProxyBatch } from "./predict/zero-cost/saliency.js";
 export { spearman } from "./predict/zero-cost/rank.js";
+export { zenScore } from "./predict/zero-cost/zen.js";
 export { zeroCostEvaluator, ZERO_COST_PROXIES } from "./evaluate/zero-cost.js";

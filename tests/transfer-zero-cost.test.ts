@@ -12,6 +12,7 @@ import { forward } from "../src/nn/forward.js";
 import { initNetwork } from "../src/nn/init.js";
 import { synflow } from "../src/predict/zero-cost/synflow.js";
 import { withoutBatchNorm } from "../src/predict/zero-cost/network.js";
+import type { Layer } from "../src/nn/layers.js";
 import { Rng } from "../src/util/rng.js";
 
 const prior = (source: string, fitness: number[], keys: string[]): PriorTrial[] => fitness.map((f, i) => ({ config: null, key: keys[i], fitness: f, source }));
@@ -60,4 +61,13 @@ test("Spearman's rho is 1 for a monotone relation and -1 for a reversed one, tie
   assert.equal(spearman([1, 2, 3, 4], [10, 20, 30, 1000]), 1);
   assert.equal(spearman([1, 2, 3], [3, 2, 1]), -1);
   assert.ok(Math.abs(spearman([1, 1, 2], [1, 2, 3]) - 0.866) < 1e-3);
+});
+
+test("Zen-score rates a deeper, wider network above a single conv layer", async () => {
+  await loadEngine();
+  const { zenScore } = await import("../src/predict/zero-cost/zen.js");
+  const head: Layer[] = [{ kind: "globalPool" }, { kind: "dense", out: 3 }];
+  const shallow = seq(conv(4, 3), bn(), act("relu"), ...head);
+  const deep = seq(conv(4, 3), bn(), act("relu"), conv(8, 3), bn(), act("relu"), conv(8, 3), bn(), act("relu"), ...head);
+  assert.ok(zenScore(deep, [8, 8, 2], Rng.derive("zen")) > zenScore(shallow, [8, 8, 2], Rng.derive("zen")) + 1);
 });

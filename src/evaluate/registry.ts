@@ -4,7 +4,7 @@ import { csvBenchmark, nb201Benchmark } from "./nb201.js";
 import { Nb301Evaluator } from "./nb301.js";
 import { zeroCostEvaluator } from "./zero-cost.js";
 
-export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "zc:<synflow|snip|grad_norm|jacob_cov>"];
+export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "zc:<synflow|snip|grad_norm|jacob_cov|zen>"];
 
 /** Resolves a benchmark name as given on the command line to an evaluator. */
 export async function resolveBenchmark(name: string): Promise<Evaluator> {
