@@ -17,8 +17,8 @@ export interface NeatOptions {
   /** Chance that a genome's weights are mutated: 0.8; each weight is perturbed with 0.9, reset otherwise. */
   weightMutationRate: number;
   /**
-   * The paper gives no perturbation size: power 2.5 is the NEAT C++ release's weight_mut_power; the cap of 4
-   * was chosen on XOR (20 runs: mean 5,956 evaluations at cap 4, 6,587 at cap 8, 7,548 at cap 3).
+   * The paper gives no perturbation size: N(0, 1) perturbations, resets uniform in ±3 and a cap of ±4 were
+   * chosen by a sweep on XOR seeds 100-119 (docs/neat.md); larger steps helped XOR and hurt double pole.
    */
   weights: WeightMutation;
   /** Chance an inherited gene is disabled when disabled in either parent: 0.75. */
