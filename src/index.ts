@@ -76,3 +76,15 @@ export { optimalVocabularyDerivative, optimalVocabularyIsoflops } from "./cost/l
 export { fitChinchillaLaw, type ScalingRun } from "./cost/llm/fit.js";
 export { LlmScalingLawEvaluator, resolveLlmEvaluator } from "./evaluate/llm-scaling-law.js";
 export { TrainTextEvaluator } from "./evaluate/train-text.js";
+export { evolveNeat, type NeatResult, type NeatGeneration } from "./neat/neat.js";
+export { neatOptions, NEAT_PAPER_OPTIONS, type NeatOptions } from "./neat/options.js";
+export { NEAT_TASKS, neatTask } from "./neat/tasks/index.js";
+export { NeatNetwork } from "./neat/network.js";
+export type { NeatTask, NeatEvaluation } from "./neat/task.js";
+export { warmStarted, rankAcrossSources, type PriorTrial, type TransferOptions } from "./strategy/transfer.js";
+export { loadPriorTrials } from "./study/warm-start.js";
+export { synflow } from "./predict/zero-cost/synflow.js";
+export { saliency, jacobCov, gaussianBatch, type ProxyBatch } from "./predict/zero-cost/saliency.js";
+export { spearman } from "./predict/zero-cost/rank.js";
+export { zenScore } from "./predict/zero-cost/zen.js";
+export { zeroCostEvaluator, ZERO_COST_PROXIES } from "./evaluate/zero-cost.js";

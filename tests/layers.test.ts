@@ -14,7 +14,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["nn"],
   ["cost", "export"],
   ["pruner"],
-  ["strategy"],
+  ["strategy", "neat"],
   ["predict"],
   ["evaluate"],
   ["storage"],
@@ -95,7 +95,7 @@ export function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
-describe("the pipeline's layers (core -> space -> nn -> pruner -> strategy/evaluate -> storage -> study -> dashboard/bench -> cli)", () => {
+describe("the pipeline's layers (core -> space -> nn -> cost/export -> pruner -> strategy/neat -> predict -> evaluate -> storage -> study -> dashboard/bench -> cli)", () => {
   const graph = importGraph();
 
   it("places every source folder in a layer", () => {

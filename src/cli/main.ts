@@ -11,6 +11,7 @@ import { registerInspect } from "./commands/inspect.js";
 import { registerList } from "./commands/list.js";
 import { registerLatency } from "./commands/latency.js";
 import { registerLlm } from "./commands/llm.js";
+import { registerNeat } from "./commands/neat.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 import { helpConfiguration } from "./help.js";
@@ -50,6 +51,7 @@ registerCreate(program);
 registerWorker(program);
 registerLatency(program);
 registerLlm(program);
+registerNeat(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import type { Evaluator } from "./evaluator.js";
 import { NB201_DATASETS, csvBenchmark, nb201Benchmark } from "./nb201.js";
 import { NB301_MAX_EPOCH, Nb301Evaluator } from "./nb301.js";
 import { sleepEvaluator } from "./sleep.js";
+import { ZERO_COST_PROXIES, zeroCostEvaluator } from "./zero-cost.js";
 
 /**
  * Benchmarks by name, as `--benchmark NAME[:ARG...][:key=value...]` gives them: parts with `=` are options,
@@ -55,9 +56,18 @@ export const BENCHMARKS = new Registry<Promise<Evaluator>, string[]>("benchmark"
       if (args.length !== 1 || !/^\d+$/.test(args[0])) throw new NascentError(`expected sleep:MS, e.g. sleep:200`);
       return sleepEvaluator(Number(args[0]));
     },
+  })
+  .register({
+    name: "zc",
+    summary: `zero-cost proxies at initialization, no training: zc:<${ZERO_COST_PROXIES.join("|")}> (docs/zero-cost.md)`,
+    options: options({}),
+    create: async (_o, args) => {
+      if (args.length !== 1) throw new NascentError(`expected zc:<proxy>, e.g. zc:synflow`);
+      return zeroCostEvaluator(args[0]);
+    },
   });
 
-export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "sleep:<ms>"];
+export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "sleep:<ms>", "zc:<synflow|snip|grad_norm|jacob_cov|zen>"];
 
 /** Resolves a benchmark name as given on the command line to an evaluator; errors name the form expected. */
 export async function resolveBenchmark(name: string): Promise<Evaluator> {

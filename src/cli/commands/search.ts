@@ -15,6 +15,8 @@ import { checkStudyName } from "../../core/study-name.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
 import { imageShape } from "./inspect.js";
 import { withLatencyOption, type LatencyOptions } from "./latency-option.js";
+import { warmStarted } from "../../strategy/transfer.js";
+import { loadPriorTrials } from "../../study/warm-start.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
 import { workerPlan } from "../worker-plan.js";
 
@@ -35,6 +37,8 @@ interface SearchOptions extends EvaluatorOptions {
   pruner?: string;
   prunerOption: string[];
   json?: boolean;
+  warmStart: string[];
+  warmSeeds: number;
 }
 
 export function registerSearch(program: Command): void {
@@ -61,11 +65,15 @@ export function registerSearch(program: Command): void {
     .option("--latency-predictor <path>", "add the metric latency:DEVICE (ms) predicted by a `nascent latency fit` predictor, for --objective/--constraint")
     .option("--latency-input <HxWxC>", "image size the latency is predicted at (default 28x28x1)", imageShape)
     .option("--json", "print one JSON summary as the last line of stdout")
+    .option("--warm-start <storage:study>", "start from the best trials of an earlier study on another task (repeatable)", collect, [])
+    .option("--warm-seeds <n>", "with --warm-start: how many of the earlier studies' best configs are evaluated first", integer, 5)
     .action(async (options: SearchOptions & LatencyOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
       const space = resolveSpace(options.space);
       const strategyOptions = parseOptionPairs(options.option, "--option");
-      const strategy = resolveStrategy(options.strategy, strategyOptions);
+      const prior = (await Promise.all(options.warmStart.map((reference) => loadPriorTrials(reference, space)))).flat();
+      const baseStrategy = resolveStrategy(options.strategy, strategyOptions);
+      const strategy = prior.length ? warmStarted(baseStrategy, prior, { seeds: options.warmSeeds }) : baseStrategy;
       const trainingProgress = new TrainingProgress();
       const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
       const defaultDirection = (metric: string) => evaluator.metrics.find((m) => m.name === metric)?.direction ?? "maximize";

@@ -1,0 +1,56 @@
+import { networkBuilderFor } from "../nn/builders/index.js";
+import { loadEngine } from "../nn/engine/index.js";
+import { gaussianBatch, jacobCov, saliency } from "../predict/zero-cost/saliency.js";
+import { synflow } from "../predict/zero-cost/synflow.js";
+import { zenScore } from "../predict/zero-cost/zen.js";
+import type { Space } from "../space/space.js";
+import { NascentError } from "../core/errors.js";
+import type { EvaluationContext, Evaluator, Metrics } from "./evaluator.js";
+
+/** Zero-cost proxies an evaluator can score by (`zc:NAME`); higher is better for each. */
+export const ZERO_COST_PROXIES = ["synflow", "snip", "grad_norm", "jacob_cov", "zen"] as const;
+export type ZeroCostProxy = (typeof ZERO_COST_PROXIES)[number];
+
+/** CIFAR-shaped input: the NB201 networks' own resolution and class count. */
+const DATA = { shape: [32, 32, 3] as const, classes: 10 };
+const BATCH = 64;
+
+/**
+ * `zc:NAME`: scores a config by a zero-cost proxy of its network at initialization, no training. synflow
+ * needs no data; snip, grad_norm and jacob_cov use a batch of 64 N(0, 1) images with random labels (no dataset
+ * is given; Zen-score's input is N(0, 1) by definition), recorded in the metric `zc_gaussian_input` = 1. Metrics: the proxy, and `zc_seconds` (its cost).
+ */
+export function zeroCostEvaluator(proxy: string): Evaluator {
+  if (!(ZERO_COST_PROXIES as readonly string[]).includes(proxy)) throw new NascentError(`unknown zero-cost proxy 'zc:${proxy}' (expected one of ${ZERO_COST_PROXIES.map((p) => `zc:${p}`).join(", ")})`);
+  let space: Space<unknown> | null = null;
+  return {
+    name: `zc:${proxy}`,
+    metrics: [
+      { name: proxy, direction: "maximize", description: `zero-cost proxy ${proxy} at initialization` },
+      { name: "zc_seconds", direction: "minimize", description: "seconds the proxy took" },
+      { name: "zc_gaussian_input", direction: "minimize", description: "1 when the proxy ran on N(0, 1) noise (no dataset given), 0 when it needs no input data" },
+    ],
+    checkSpace(s: Space<unknown>): void {
+      networkBuilderFor(s);
+      space = s;
+    },
+    async evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
+      if (!space) throw new NascentError(`zc:${proxy}: checkSpace must be called before evaluate`);
+      await loadEngine();
+      const { network, input } = networkBuilderFor(space).build(config, DATA);
+      const started = performance.now();
+      let value: number;
+      if (proxy === "synflow") value = synflow(network, input, context.rng.fork("weights"));
+      else if (proxy === "zen") value = zenScore(network, input, context.rng.fork("weights"));
+      else {
+        const batch = gaussianBatch(BATCH, input, DATA.classes, context.rng.fork("batch"));
+        if (proxy === "jacob_cov") value = jacobCov(network, batch, context.rng.fork("weights"));
+        else {
+          const { snip, gradNorm } = saliency(network, batch, context.rng.fork("weights"));
+          value = proxy === "snip" ? snip : gradNorm;
+        }
+      }
+      return { [proxy]: value, zc_seconds: (performance.now() - started) / 1000, zc_gaussian_input: proxy === "synflow" ? 0 : 1 };
+    },
+  };
+}
