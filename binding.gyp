@@ -8,7 +8,7 @@
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
-      "libraries": ["-L<!(node scripts/torch-paths.mjs libdir)", "-Wl,-rpath,<!(node scripts/torch-paths.mjs libdir)", "-ltorch", "-ltorch_cpu", "-lc10"]
+      "libraries": ["-L<!(node scripts/torch-paths.mjs libdir)", "-Wl,--disable-new-dtags", "-Wl,-rpath,<!(node scripts/torch-paths.mjs libdir)", "-Wl,-rpath,/usr/lib/x86_64-linux-gnu/openblas-openmp", "-ltorch", "-ltorch_cpu", "-lc10"]
     }
   ]
 }

@@ -4,6 +4,7 @@ import { NascentError, TrialsKeepFailing } from "../util/errors.js";
 import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerRead } from "./commands/read.js";
@@ -22,6 +23,7 @@ registerEvaluate(program);
 registerInspect(program);
 registerDashboard(program);
 registerBench(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);
