@@ -28,6 +28,10 @@ import { Rng } from "../src/util/rng.js";
 const PYTHON = process.env.NASCENT_TORCH_PYTHON ?? "/usr/bin/python3";
 const OPENBLAS_OPENMP = "/usr/lib/x86_64-linux-gnu/openblas-openmp";
 const JAX_STEPS = Number(process.env.JAX_STEPS ?? 2);
+/** BENCH_SCALE < 1 runs fewer steps (a loaded machine); timing is per step either way. */
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const WARMUP = SCALE < 1 ? 1 : 2;
+const steps = (n: number) => Math.max(2, Math.round(n * SCALE));
 const NB201_ARCH = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
 
 interface BenchModel {
@@ -42,16 +46,18 @@ interface BenchModel {
 const referenceCnn = seq(conv(16, 3, { bias: true }), act("relu"), conv(32, 3, { stride: 2, bias: true }), act("relu"), conv(64, 3, { stride: 2, bias: true }), act("relu"), { kind: "globalPool" }, { kind: "dense", out: 10 });
 const stage = { kernel: 7 as const, expand: 6 as const, depth: 4, width: 1.25 as const };
 const MODELS: BenchModel[] = [
-  { name: "reference_cnn", label: "reference CNN, 28x28x1, batch 128", network: referenceCnn, input: [28, 28, 1], batch: 128, steps: 40 },
-  { name: "nb201", label: "NB201 network (C=16, N=5), 32x32x3, batch 64", network: nb201Network(nb201Space.parse(NB201_ARCH), 10), input: [32, 32, 3], batch: 64, steps: 8 },
-  { name: "mobilenet", label: "MBConv net (k7, e6, d4, w1.25), 28x28x1, batch 128", network: mobilenetNetwork({ resolution: 1, stages: [stage, stage, stage, stage] }, 1, 10), input: [28, 28, 1], batch: 128, steps: 8 },
-  { name: "vit", label: "ViT (depth 6, dim 96, 4 heads), 28x28x1, batch 128", network: vitNetwork({ depth: 6, dim: 96, heads: 4, mlpRatio: 2, patch: 4 }, 10), input: [28, 28, 1], batch: 128, steps: 8 },
-  { name: "nb201_supernet", label: "NB201 supernet (DARTS mixed op), 32x32x3, batch 64", network: nb201Supernet(10), input: [32, 32, 3], batch: 64, steps: 4 },
+  { name: "reference_cnn", label: "reference CNN, 28x28x1, batch 128", network: referenceCnn, input: [28, 28, 1], batch: 128, steps: steps(40) },
+  { name: "nb201", label: "NB201 network (C=16, N=5), 32x32x3, batch 64", network: nb201Network(nb201Space.parse(NB201_ARCH), 10), input: [32, 32, 3], batch: 64, steps: steps(8) },
+  { name: "mobilenet", label: "MBConv net (k7, e6, d4, w1.25), 28x28x1, batch 128", network: mobilenetNetwork({ resolution: 1, stages: [stage, stage, stage, stage] }, 1, 10), input: [28, 28, 1], batch: 128, steps: steps(8) },
+  { name: "vit", label: "ViT (depth 6, dim 96, 4 heads), 28x28x1, batch 128", network: vitNetwork({ depth: 6, dim: 96, heads: 4, mlpRatio: 2, patch: 4 }, 10), input: [28, 28, 1], batch: 128, steps: steps(8) },
+  { name: "nb201_supernet", label: "NB201 supernet (DARTS mixed op), 32x32x3, batch 64", network: nb201Supernet(10), input: [32, 32, 3], batch: 64, steps: steps(4) },
 ];
 
 interface Throughput {
   img_per_s: number;
   ms_per_step: number;
+  /** Images per second of CPU time (all threads): the fair figure on a machine shared with other work. */
+  img_per_cpu_s: number;
 }
 
 async function measure(engineName: EngineName, model: BenchModel, steps: number, warmup: number): Promise<Throughput | { error: string }> {
@@ -63,25 +69,32 @@ async function measure(engineName: EngineName, model: BenchModel, steps: number,
     const x = Float32Array.from({ length: model.batch * model.input.reduce((a, b) => a * b, 1) }, () => rng.normal());
     const labels = Int32Array.from({ length: model.batch }, () => rng.int(0, 9));
     let start = 0;
+    let cpuStart = process.cpuUsage();
     for (let i = 0; i < warmup + steps; i++) {
-      if (i === warmup) start = performance.now();
+      if (i === warmup) {
+        start = performance.now();
+        cpuStart = process.cpuUsage();
+      }
       await compiled.trainStep(x, model.batch, labels, 0.01);
     }
     const seconds = (performance.now() - start) / 1000 / steps;
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6 / steps;
     compiled.dispose();
-    return { img_per_s: model.batch / seconds, ms_per_step: seconds * 1000 };
+    return { img_per_s: model.batch / seconds, ms_per_step: seconds * 1000, img_per_cpu_s: model.batch / cpuSeconds };
   } catch (error) {
     return { error: (error as Error).message.split("\n")[0].slice(0, 160) };
   }
 }
 
-async function pytorch(threads: number): Promise<{ torch: string; models: Record<string, Throughput> } | { error: string }> {
+/** PyTorch on one model (a process per model, run right after nascent's engines on it, so both see the same machine load). */
+async function pytorch(threads: number, models: BenchModel[]): Promise<{ torch: string; models: Record<string, Throughput> } | { error: string }> {
   if (!existsSync(PYTHON)) return { error: `${PYTHON} not found` };
   const script = fileURLToPath(new URL("../../bench/torch_from_json.py", import.meta.url));
   const env = { ...process.env };
   // Debian's torch uses the reference BLAS unless an optimised one is preloaded; the OpenMP OpenBLAS, never the pthread one.
   if (existsSync(OPENBLAS_OPENMP)) env.LD_LIBRARY_PATH = [OPENBLAS_OPENMP, env.LD_LIBRARY_PATH].filter(Boolean).join(":");
-  const request = { threads, models: MODELS.map((m) => ({ name: m.name, network: m.network, input: m.input, batch: m.batch, steps: m.steps, warmup: 2 })) };
+  const request = { threads, models: models.map((m) => ({ name: m.name, network: m.network, input: m.input, batch: m.batch, steps: m.steps, warmup: WARMUP })) };
   return new Promise((resolve) => {
     const child = execFile(PYTHON, [script], { env, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) resolve({ error: /No module named 'torch'/.test(stderr) ? "python3-torch not installed" : stderr.trim().split("\n").at(-1) ?? error.message });
@@ -98,16 +111,21 @@ async function main(): Promise<void> {
   const threads = defaultThreads();
   const engines = availableEngines().filter((e) => e !== "jax" || JAX_STEPS > 0);
   const results: Record<string, Partial<Record<EngineName, Throughput | { error: string }>>> = {};
+  const theirs: Record<string, Throughput> = {};
+  let reference: { torch: string } | { error: string } = { error: "not run" };
   for (const model of MODELS) {
     results[model.name] = {};
-    for (const engine of engines) results[model.name][engine] = await measure(engine, model, engine === "jax" ? JAX_STEPS : model.steps, engine === "jax" ? 1 : 2);
+    for (const engine of engines.filter((e) => e === "torch")) results[model.name][engine] = await measure(engine, model, model.steps, WARMUP);
+    const py = await pytorch(threads, [model]);
+    if ("models" in py) Object.assign(theirs, py.models);
+    reference = py;
+    for (const engine of engines.filter((e) => e === "jax")) results[model.name][engine] = await measure(engine, model, JAX_STEPS, 1);
+    process.stderr.write(`${model.name}: ${JSON.stringify(results[model.name])} PyTorch ${JSON.stringify(theirs[model.name] ?? py)}\n`);
   }
-  const reference = await pytorch(threads);
-  const theirs = "models" in reference ? reference.models : {};
   const status = engineStatus();
   console.log(`nascent engines on ${threads} threads (torch: ${status.torch.available ? `libtorch ${status.torch.version}` : "not available"}; jax: jax-js 0.1.25 wasm) vs ${"torch" in reference ? `PyTorch ${reference.torch}` : `PyTorch: ${reference.error}`}; img/s (ms/step)`);
-  console.log("| model | torch engine | jax engine | PyTorch | torch / PyTorch |");
-  console.log("|---|---|---|---|---|");
+  console.log("| model | torch engine | jax engine | PyTorch | torch / PyTorch | same, per CPU second |");
+  console.log("|---|---|---|---|---|---|");
   const json: Record<string, unknown> = {};
   for (const model of MODELS) {
     const torch = ok(results[model.name].torch);
@@ -115,12 +133,14 @@ async function main(): Promise<void> {
     const py = theirs[model.name];
     const cell = (r: Throughput | undefined, raw?: Throughput | { error: string }) => (r ? `${r.img_per_s.toFixed(1)} (${r.ms_per_step.toFixed(0)})` : raw && "error" in raw ? `failed: ${raw.error}` : "-");
     const ratio = torch && py ? +(torch.img_per_s / py.img_per_s).toFixed(3) : null;
-    console.log(`| ${model.label} | ${cell(torch, results[model.name].torch)} | ${cell(jax, results[model.name].jax)} | ${cell(py)} | ${ratio ?? "-"} |`);
+    const ratioCpu = torch && py ? +(torch.img_per_cpu_s / py.img_per_cpu_s).toFixed(3) : null;
+    console.log(`| ${model.label} | ${cell(torch, results[model.name].torch)} | ${cell(jax, results[model.name].jax)} | ${cell(py)} | ${ratio ?? "-"} | ${ratioCpu ?? "-"} |`);
     json[model.name] = {
       torch_engine: torch ? { img_per_s: round(torch.img_per_s) } : null,
       jax_engine: jax ? { img_per_s: round(jax.img_per_s) } : null,
       pytorch_img_per_s: round(py?.img_per_s),
       ratio,
+      ratio_cpu: ratioCpu,
     };
   }
   json.engine_default = status.active;

@@ -160,3 +160,27 @@ describe(`engines (${ENGINES.join(", ")}): builders`, () => {
   it("mobilenet network", () => checkLayer(mobilenet, [16, 16, 1], { batch: 4, finiteDifferences: false }));
   it("vit network", () => checkLayer(vit, [8, 8, 1], { batch: 2, finiteDifferences: false }));
 });
+
+describe("engine errors", () => {
+  it("a libtorch exception is a one-line EngineError naming the layer and the shapes, and the process goes on", { skip: ENGINES.includes("torch") ? false : "the torch engine is not built here" }, async () => {
+    const network: Layer = seq({ kind: "conv", out: 4, kernel: 3 }, { kind: "globalPool" }, { kind: "dense", out: 2 });
+    const graph = lowerNetwork(network, [6, 6, 3]);
+    // Corrupt the graph past the TypeScript shape checks: the dense weight claims 5 inputs where 4 arrive.
+    const dense = graph.params.find((p) => p.name === "2.w");
+    assert.ok(dense);
+    dense.shape = [5, 2];
+    const weights = initNetwork(network, [6, 6, 3], Rng.derive("bad"));
+    weights.params["2.w"] = { shape: [5, 2], data: new Float32Array(10) };
+    const engine = await loadEngine("torch");
+    const model = engine.compile(graph, weights, { optimizer: { name: "sgd", momentum: 0.9, nesterov: true, weightDecay: 0 }, seed: 1 });
+    await assert.rejects(model.trainStep(new Float32Array(2 * 6 * 6 * 3), 2, Int32Array.of(0, 1), 0.1), (error: Error) => {
+      assert.equal(error.name, "EngineError");
+      assert.match(error.message, /^torch engine: layer '2' \(dense\) on shapes \[2, 4\], \[5, 2\], \[2\]: mat1 and mat2 shapes cannot be multiplied/);
+      assert.ok(!error.message.includes("\n"));
+      return true;
+    });
+    // The model and the process still work.
+    assert.equal((await model.forward(new Float32Array(2 * 6 * 6 * 3), 2, false).catch((e: Error) => e)).constructor.name, "EngineError");
+    model.dispose();
+  });
+});
