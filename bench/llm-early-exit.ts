@@ -6,15 +6,14 @@
  *
  *   NASCENT_THREADS=1 node dist/bench/llm-early-exit.js [steps=200]
  */
+import { type Tensor, TensorMap, adam, engine, loadEngine } from "../src/nn/engine/jax/direct.js";
+import { cosineSchedule } from "../src/nn/schedule.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { causalLmExitLoss, causalLmReadouts, type CausalLmShape } from "../src/nn/causal-lm.js";
 import { readKjvBible } from "../src/nn/data/kjv-bible.js";
 import { byteLevelSplits, evenWindows, randomWindows } from "../src/nn/data/text.js";
-import { engine, loadEngine, type Tensor } from "../src/nn/engine/index.js";
-import type { TensorMap } from "../src/nn/forward.js";
 import { initCausalLm } from "../src/nn/causal-lm.js";
-import { adam, cosineSchedule } from "../src/nn/optimizer.js";
 import { Rng } from "../src/core/rng.js";
 
 const steps = Number(process.argv[2] ?? 200);

@@ -6,6 +6,7 @@
  *
  *   NASCENT_THREADS=1 node dist/bench/llm-prune.js pruned|scratch [parentSteps=240]
  */
+import { TensorMap, engine } from "../src/nn/engine/jax/direct.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { resolveArchitecture, type LlmConfig } from "../src/space/builtin/llm-architecture.js";
@@ -13,8 +14,6 @@ import { trainingFlops } from "../src/cost/llm/flops.js";
 import { causalLmShapeOf } from "../src/evaluate/train-text.js";
 import { readKjvBible } from "../src/nn/data/kjv-bible.js";
 import { byteLevelSplits } from "../src/nn/data/text.js";
-import { engine } from "../src/nn/engine/index.js";
-import type { TensorMap } from "../src/nn/forward.js";
 import { trainCausalLm } from "../src/nn/text-trainer.js";
 import { Rng } from "../src/core/rng.js";
 

@@ -4,14 +4,13 @@
  * (`--train` images, 1 epoch) unless `--checkpoint` gives trained weights.
  *   node dist/bench/onnx-browser-agreement.js [--images 100] [--train 3000] [--config JSON]
  */
+import { engine, forward, loadEngine, toJaxTensors } from "../src/nn/engine/jax/direct.js";
 import { parseArgs } from "node:util";
 import { exportOnnx, weightsOf } from "../src/export/onnx/export.js";
 import { ChromiumWasmDevice } from "../src/evaluate/devices/chromium-wasm.js";
 import { buildNetwork } from "../src/nn/builders/index.js";
 import { loadFashionMnist } from "../src/nn/data/fashion-mnist.js";
 import { resizeDataset, subset } from "../src/nn/data/dataset.js";
-import { engine, loadEngine } from "../src/nn/engine/index.js";
-import { forward } from "../src/nn/forward.js";
 import { trainNetwork } from "../src/nn/trainer.js";
 import { Rng } from "../src/core/rng.js";
 
@@ -31,7 +30,7 @@ const data = input[0] === splits.train.shape[0] ? splits : { train: resizeDatase
 const trained = await trainNetwork(network, { ...data, test: subset(data.test, Array.from({ length: count }, (_, i) => i)) }, { epochs: 1, rng: Rng.derive("onnx browser agreement"), optimizer: "adam" });
 const test = subset(data.test, Array.from({ length: count }, (_, i) => i));
 const x = test.images;
-const { y } = forward(network, engine().tree.ref(trained.params), engine().tree.ref(trained.state), np.array(x).reshape([count, ...input]), { training: false });
+const { y } = forward(network, toJaxTensors(trained.params), toJaxTensors(trained.state), np.array(x).reshape([count, ...input]), { training: false });
 const engineLogits = (await y.data()) as Float32Array;
 const device = new ChromiumWasmDevice();
 const { id, page } = await device.load(exportOnnx(network, input, await weightsOf(trained.params, trained.state)), [count, ...input] as number[]);

@@ -56,11 +56,14 @@ export type { Layer, Shape } from "./nn/layers.js";
 export { countCost, describeParams } from "./nn/layers.js";
 export * as blocks from "./nn/blocks.js";
 export { buildNetwork, NETWORK_BUILDERS, type BuiltNetwork } from "./nn/builders/index.js";
-export { trainNetwork, releaseWeights, type TrainOptions, type TrainResult } from "./nn/trainer.js";
+export { trainNetwork, type TrainOptions, type TrainResult } from "./nn/trainer.js";
 export { saveCheckpoint, loadCheckpoint, type Checkpoint } from "./nn/checkpoint.js";
 export { loadFashionMnist } from "./nn/data/fashion-mnist.js";
 export { syntheticSplits, type ImageDataset, type DataSplits } from "./nn/data/dataset.js";
-export { loadEngine } from "./nn/engine/index.js";
+export { loadEngine, engineStatus, type Engine, type Model, type Weights, type HostTensor, type EngineStatus } from "./nn/engine/index.js";
+export { lowerNetwork } from "./nn/graph/lower.js";
+export type { Graph, GraphNode, Primitive as GraphPrimitive } from "./nn/graph/graph.js";
+export { registerKind, type LayerKind, type LayerKinds } from "./nn/layers.js";
 
 // LLM sizing: the llm spaces, analytic costs and laws (docs/llm.md).
 export { LlmSpace, llmSpace, llmTinySpace } from "./space/builtin/llm.js";

@@ -8,29 +8,40 @@ import { loadCheckpoint, saveCheckpoint } from "../src/nn/checkpoint.js";
 import { augmentBatch } from "../src/nn/data/augment.js";
 import { syntheticSplits } from "../src/nn/data/dataset.js";
 import { FASHION_MNIST_DIR, loadFashionMnist, VALIDATION_SIZE } from "../src/nn/data/fashion-mnist.js";
-import { engine, loadEngine } from "../src/nn/engine/index.js";
-import { forward } from "../src/nn/forward.js";
+import { availableEngines, DEFAULT_SGD, loadEngine, type EngineName, type Weights } from "../src/nn/engine/index.js";
+import { lowerNetwork } from "../src/nn/graph/lower.js";
 import { initNetwork } from "../src/nn/init.js";
 import { countCost, type Layer } from "../src/nn/layers.js";
-import { releaseWeights, trainNetwork } from "../src/nn/trainer.js";
+import { trainNetwork } from "../src/nn/trainer.js";
 import { mobilenetSpace, vitSpace } from "../src/space/builtin/macro.js";
 import { NascentError } from "../src/core/errors.js";
 import { Rng } from "../src/core/rng.js";
 import { lastJsonLine, needs, requirePresent, runCli, tempDir } from "./support.js";
 
-before(async () => {
-  await loadEngine();
-});
+const ENGINES: EngineName[] = process.env.NASCENT_ENGINE === "jax" || process.env.NASCENT_ENGINE === "torch" ? [process.env.NASCENT_ENGINE] : availableEngines();
+
+/** The network's outputs on a batch, in eval mode, on one engine. */
+async function outputs(engineName: EngineName, network: Layer, input: [number, number, number], weights: Weights, x: Float32Array, count: number): Promise<Float32Array> {
+  const engine = await loadEngine(engineName);
+  const model = engine.compile(lowerNetwork(network, input), weights, { optimizer: DEFAULT_SGD, seed: 1 });
+  const y = await model.forward(x, count, false);
+  model.dispose();
+  return y.data;
+}
 
 const small: Layer = seq(convBnAct(8, 3, "relu"), convBnAct(16, 3, "relu", { stride: 2 }), { kind: "globalPool" }, { kind: "dense", out: 4 });
 const data = syntheticSplits({ train: 512, validation: 256, test: 256, shape: [8, 8, 1], classes: 4, noise: 0.7, rng: Rng.derive("training test data") });
 
-describe("training", () => {
+for (const engineName of ENGINES) describe(`training on the ${engineName} engine`, () => {
+  let engine: Awaited<ReturnType<typeof loadEngine>>;
+  before(async () => {
+    engine = await loadEngine(engineName);
+  });
+
   it("learns a synthetic task, reports every epoch, and replays exactly from its seed", async () => {
     const run = async () => {
       const epochs: number[] = [];
-      const result = await trainNetwork(small, data, { epochs: 4, batchSize: 32, learningRate: 0.1, rng: Rng.derive("train", "seed 1"), onEpoch: (_, accuracy) => { epochs.push(accuracy); return false; } });
-      releaseWeights(result);
+      const result = await trainNetwork(small, data, { epochs: 4, batchSize: 32, learningRate: 0.1, rng: Rng.derive("train", "seed 1"), engine, onEpoch: (_, accuracy) => { epochs.push(accuracy); return false; } });
       return { result, epochs };
     };
     const first = await run();
@@ -70,30 +81,26 @@ describe("training", () => {
     // The trainer applies it (the synthetic task is not flip-invariant, so only check that training changes).
     const losses = [];
     for (const augment of [false, true]) {
-      const trained = await trainNetwork(small, data, { epochs: 1, batchSize: 64, augment, rng: Rng.derive("augmented") });
-      releaseWeights(trained);
+      const trained = await trainNetwork(small, data, { epochs: 1, batchSize: 64, augment, rng: Rng.derive("augmented"), engine });
       losses.push(trained.finalLoss);
     }
     assert.notEqual(losses[0], losses[1]);
   });
 
   it("stops when onEpoch says so (pruned), without a test accuracy", async () => {
-    const result = await trainNetwork(small, data, { epochs: 5, batchSize: 64, rng: Rng.derive("pruned"), onEpoch: (epoch) => epoch === 2 });
-    releaseWeights(result);
+    const result = await trainNetwork(small, data, { epochs: 5, batchSize: 64, rng: Rng.derive("pruned"), engine, onEpoch: (epoch) => epoch === 2 });
     assert.equal(result.epochs, 2);
     assert.equal(result.stopped, true);
     assert.equal(result.testAccuracy, undefined);
   });
 
   it("trains with Adam too", async () => {
-    const result = await trainNetwork(small, data, { epochs: 4, batchSize: 32, optimizer: "adam", learningRate: 0.01, rng: Rng.derive("adam") });
-    releaseWeights(result);
+    const result = await trainNetwork(small, data, { epochs: 4, batchSize: 32, optimizer: "adam", learningRate: 0.01, rng: Rng.derive("adam"), engine });
     assert.ok(result.validationAccuracy > 0.9, `validation accuracy ${result.validationAccuracy}`);
   });
 
-  it("saves weights and batch-norm statistics as safetensors and loads them back to the same predictions", async () => {
-    const { numpy: np, tree } = engine();
-    const trained = await trainNetwork(small, data, { epochs: 1, batchSize: 64, rng: Rng.derive("checkpoint") });
+  it("saves weights and batch-norm statistics as safetensors that load back to the same predictions, on every engine", async () => {
+    const trained = await trainNetwork(small, data, { epochs: 1, batchSize: 64, rng: Rng.derive("checkpoint"), engine });
     const path = join(tempDir(), "model.safetensors");
     await saveCheckpoint(path, { network: small, input: [8, 8, 1], params: trained.params, state: trained.state });
     const loaded = loadCheckpoint(path);
@@ -101,18 +108,17 @@ describe("training", () => {
     assert.deepEqual(loaded.input, [8, 8, 1]);
     assert.deepEqual(Object.keys(loaded.params).sort(), Object.keys(trained.params).sort());
     assert.deepEqual(Object.keys(loaded.state).sort(), Object.keys(trained.state).sort());
-    const x = () => np.array(data.test.images.subarray(0, 16 * 64)).reshape([16, 8, 8, 1]);
-    const predict = async (weights: typeof trained) => {
-      const { y, state } = forward(small, tree.ref(weights.params), tree.ref(weights.state), x(), { training: false });
-      tree.dispose(state);
-      return Array.from((await y.data()) as Float32Array);
-    };
-    assert.deepEqual(await predict(loaded as unknown as typeof trained), await predict(trained));
+    const x = data.test.images.subarray(0, 16 * 64);
+    const here = await outputs(engineName, small, [8, 8, 1], trained, x, 16);
+    assert.deepEqual(await outputs(engineName, small, [8, 8, 1], loaded, x, 16), here);
+    // Written under this engine, read under every other: the same outputs within fp32 rounding.
+    for (const other of ENGINES) {
+      const there = await outputs(other, small, [8, 8, 1], loaded, x, 16);
+      there.forEach((v, i) => assert.ok(Math.abs(v - here[i]) <= 1e-4 * Math.max(1, Math.abs(here[i])), `${other}: output ${i} ${v} vs ${here[i]}`));
+    }
     // Resuming from a checkpoint starts from its weights.
-    const resumed = await trainNetwork(small, data, { epochs: 1, batchSize: 64, learningRate: 1e-6, rng: Rng.derive("resume"), initial: loaded });
+    const resumed = await trainNetwork(small, data, { epochs: 1, batchSize: 64, learningRate: 1e-6, rng: Rng.derive("resume"), initial: loaded, engine });
     assert.ok(Math.abs(resumed.validationAccuracy - trained.validationAccuracy) < 0.02);
-    releaseWeights(resumed);
-    releaseWeights(trained);
   });
 });
 
@@ -126,7 +132,6 @@ describe("macro spaces as networks", () => {
     ["vit", vitSpace],
   ] as const) {
     it(`${name}: every sampled config builds for 28x28x1 and 32x32x3 and gives one logit per class`, async () => {
-      const { numpy: np, tree } = engine();
       const rng = Rng.derive("macro build", name);
       for (let i = 0; i < 4; i++) {
         const config = space.sample(rng);
@@ -138,11 +143,9 @@ describe("macro spaces as networks", () => {
           assert.deepEqual(cost.output, [7]);
           assert.ok(cost.params > 0 && cost.macs > cost.params);
           if (i > 0) continue; // one forward pass per shape keeps the test fast
-          const { params, state } = initNetwork(network, input, rng.fork("init"));
-          const { y, state: newState } = forward(network, params, state, np.zeros([2, ...input]), { training: false });
-          assert.deepEqual(y.shape, [2, 7]);
-          assert.ok(((await y.data()) as Float32Array).every(Number.isFinite));
-          tree.dispose(newState);
+          const y = await outputs(ENGINES[0], network, input, initNetwork(network, input, rng.fork("init")), new Float32Array(2 * input[0] * input[1] * input[2]), 2);
+          assert.equal(y.length, 2 * 7);
+          assert.ok(y.every(Number.isFinite));
         }
       }
     });
@@ -236,7 +239,5 @@ describe("CLI: inspect and search with training", () => {
     }
     const saved = loadCheckpoint(join(dir, "models", "trial-1.safetensors"));
     assert.equal(countCost(saved.network, saved.input as [number, number, number]).params, trials[1].metrics.params);
-    engine().tree.dispose(saved.params);
-    engine().tree.dispose(saved.state);
   });
 });

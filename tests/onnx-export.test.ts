@@ -1,12 +1,10 @@
+import { engine, forward, initJaxNetwork as initNetwork, loadEngine } from "../src/nn/engine/jax/direct.js";
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as ort from "onnxruntime-node";
 import { exportOnnx, weightsOf } from "../src/export/onnx/export.js";
 import { act, convBnAct, depthwiseSeparable, mbConv, reluConvBn, resnetBasic, resnetBottleneck, seq, shuffleUnit, transformerBlock } from "../src/nn/blocks.js";
 import { buildNetwork } from "../src/nn/builders/index.js";
-import { engine, loadEngine } from "../src/nn/engine/index.js";
-import { forward } from "../src/nn/forward.js";
-import { initNetwork } from "../src/nn/init.js";
 import { describeParams, type Layer, type Shape } from "../src/nn/layers.js";
 import { mobilenetSpace, vitSpace } from "../src/space/builtin/macro.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";

@@ -1,3 +1,4 @@
+import { engine, forward, initJaxNetwork as initNetwork, loadEngine } from "../src/nn/engine/jax/direct.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MemoryStorage } from "../src/storage/memory.js";
@@ -6,10 +7,7 @@ import { localSearch } from "../src/strategy/local-search.js";
 import { rankAcrossSources, warmStarted, type PriorTrial } from "../src/strategy/transfer.js";
 import { Study } from "../src/study/study.js";
 import { resolveBenchmark } from "../src/evaluate/registry.js";
-import { loadEngine, engine } from "../src/nn/engine/index.js";
 import { act, bn, conv, seq } from "../src/nn/blocks.js";
-import { forward } from "../src/nn/forward.js";
-import { initNetwork } from "../src/nn/init.js";
 import { synflow } from "../src/predict/zero-cost/synflow.js";
 import { withoutBatchNorm } from "../src/predict/zero-cost/network.js";
 import type { Layer } from "../src/nn/layers.js";

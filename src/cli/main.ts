@@ -5,6 +5,7 @@ import { registerAskTell } from "./commands/ask-tell.js";
 import { registerBench } from "./commands/bench.js";
 import { registerCreate } from "./commands/create.js";
 import { registerDashboard } from "./commands/dashboard.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerExport } from "./commands/export.js";
 import { registerInspect } from "./commands/inspect.js";
@@ -52,6 +53,7 @@ registerWorker(program);
 registerLatency(program);
 registerLlm(program);
 registerNeat(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);

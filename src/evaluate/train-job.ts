@@ -5,7 +5,7 @@ import { saveCheckpoint } from "../nn/checkpoint.js";
 import { type DataSplits, resizeDataset, syntheticSplits } from "../nn/data/dataset.js";
 import { loadFashionMnist } from "../nn/data/fashion-mnist.js";
 import { countCost } from "../nn/layers.js";
-import { releaseWeights, trainNetwork, type OptimizerName } from "../nn/trainer.js";
+import { trainNetwork, type OptimizerName } from "../nn/trainer.js";
 import { Rng } from "../core/rng.js";
 import type { Metrics } from "./evaluator.js";
 
@@ -80,13 +80,9 @@ export async function runTrainJob(job: TrainJob, channel: TrainChannel): Promise
     onStep: (step, total, loss) => channel.send({ kind: "step", step, total, loss }),
     onEpoch: (epoch, accuracy) => channel.epoch(epoch, accuracy),
   });
-  try {
-    if (job.checkpointDir && !result.stopped) {
-      mkdirSync(job.checkpointDir, { recursive: true });
-      await saveCheckpoint(join(job.checkpointDir, `trial-${job.trialNumber}.safetensors`), { network, input, params: result.params, state: result.state });
-    }
-  } finally {
-    releaseWeights(result);
+  if (job.checkpointDir && !result.stopped) {
+    mkdirSync(job.checkpointDir, { recursive: true });
+    await saveCheckpoint(join(job.checkpointDir, `trial-${job.trialNumber}.safetensors`), { network, input, params: result.params, state: result.state });
   }
   const metrics: Metrics = { accuracy: result.validationAccuracy, params: cost.params, flops: cost.macs, train_seconds: result.seconds };
   if (result.testAccuracy !== undefined) metrics.test_accuracy = result.testAccuracy;

@@ -1,7 +1,5 @@
+import { type Tensor, TensorMap, dense, engine, layerNorm } from "./engine/jax/direct.js";
 import type { Rng } from "../core/rng.js";
-import { engine, type Tensor } from "./engine/index.js";
-import type { TensorMap } from "./forward.js";
-import { dense, layerNorm } from "./ops.js";
 
 /**
  * A decoder-only transformer language model (GPT-2 style, Radford et al. 2019): token and learned position

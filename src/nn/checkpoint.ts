@@ -1,6 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { engine, type Tensor } from "./engine/index.js";
-import type { TensorMap } from "./forward.js";
+import type { HostTensor, HostTensors } from "./engine/engine.js";
 import type { Layer } from "./layers.js";
 
 /**
@@ -13,8 +12,8 @@ import type { Layer } from "./layers.js";
 export interface Checkpoint {
   network: Layer;
   input: number[];
-  params: TensorMap;
-  state: TensorMap;
+  params: HostTensors;
+  state: HostTensors;
 }
 
 interface HeaderEntry {
@@ -24,9 +23,9 @@ interface HeaderEntry {
 }
 
 export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Promise<void> {
-  const entries: [string, Tensor][] = [
-    ...Object.entries(checkpoint.params).map(([name, t]): [string, Tensor] => [`params/${name}`, t]),
-    ...Object.entries(checkpoint.state).map(([name, t]): [string, Tensor] => [`state/${name}`, t]),
+  const entries: [string, HostTensor][] = [
+    ...Object.entries(checkpoint.params).map(([name, t]): [string, HostTensor] => [`params/${name}`, t]),
+    ...Object.entries(checkpoint.state).map(([name, t]): [string, HostTensor] => [`state/${name}`, t]),
   ];
   const header: Record<string, HeaderEntry | Record<string, string>> = {
     __metadata__: { format: "nascent", network: JSON.stringify(checkpoint.network), input: JSON.stringify(checkpoint.input) },
@@ -34,9 +33,9 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
   const chunks: Buffer[] = [];
   let offset = 0;
   for (const [name, tensor] of entries) {
-    const values = (await tensor.ref.data()) as Float32Array;
+    const values = tensor.data;
     const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-    header[name] = { dtype: "F32", shape: tensor.shape, data_offsets: [offset, offset + bytes.length] };
+    header[name] = { dtype: "F32", shape: [...tensor.shape], data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
   }
@@ -50,21 +49,20 @@ export async function saveCheckpoint(path: string, checkpoint: Checkpoint): Prom
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
-  const np = engine().numpy;
   const file = readFileSync(path);
   const headerLength = Number(file.readBigUInt64LE(0));
   const header = JSON.parse(file.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, HeaderEntry | Record<string, string>>;
   const metadata = header.__metadata__ as Record<string, string> | undefined;
   if (!metadata?.network) throw new Error(`${path}: not a nascent checkpoint (no network in the safetensors metadata)`);
   const data = file.subarray(8 + headerLength);
-  const params: TensorMap = {};
-  const state: TensorMap = {};
+  const params: HostTensors = {};
+  const state: HostTensors = {};
   for (const [name, entry] of Object.entries(header)) {
     if (name === "__metadata__") continue;
     const { dtype, shape, data_offsets: [begin, end] } = entry as HeaderEntry;
     if (dtype !== "F32") throw new Error(`${path}: tensor '${name}' has dtype ${dtype}; nascent checkpoints hold F32 only`);
     const values = new Float32Array(data.buffer.slice(data.byteOffset + begin, data.byteOffset + end));
-    const tensor = np.array(values).reshape(shape);
+    const tensor = { shape, data: values };
     if (name.startsWith("params/")) params[name.slice("params/".length)] = tensor;
     else if (name.startsWith("state/")) state[name.slice("state/".length)] = tensor;
   }

@@ -1,6 +1,5 @@
 import type { Rng } from "../core/rng.js";
-import { engine } from "./engine/index.js";
-import type { TensorMap } from "./forward.js";
+import type { HostTensors, Weights } from "./engine/engine.js";
 import { describeParams, type Layer, type ParamInfo, type Shape } from "./layers.js";
 
 /** Initial values (He normal for convs, LeCun normal for dense layers, N(0, 0.02) for position embeddings), from one seeded stream. */
@@ -13,15 +12,13 @@ export function initialValues(info: ParamInfo, rng: Rng): Float32Array {
   return values;
 }
 
-export interface InitializedNetwork {
-  params: TensorMap;
-  state: TensorMap;
+export interface InitializedNetwork extends Weights {
   output: Shape;
 }
 
+/** Fresh weights for a network (host arrays, engine-independent: the same seed gives the same weights on every engine). */
 export function initNetwork(network: Layer, input: Shape, rng: Rng): InitializedNetwork {
-  const np = engine().numpy;
   const { params, state, output } = describeParams(network, input);
-  const toTensors = (infos: ParamInfo[]) => Object.fromEntries(infos.map((info) => [info.name, np.array(initialValues(info, rng.fork(info.name))).reshape(info.shape)]));
-  return { params: toTensors(params), state: toTensors(state), output };
+  const toHost = (infos: ParamInfo[]): HostTensors => Object.fromEntries(infos.map((info) => [info.name, { shape: [...info.shape], data: initialValues(info, rng.fork(info.name)) }]));
+  return { params: toHost(params), state: toHost(state), output };
 }

@@ -1,10 +1,9 @@
+import { type Tensor, TensorMap, adam, engine, loadEngine } from "./engine/jax/direct.js";
+import { cosineSchedule } from "./schedule.js";
 import type { OwnedFunction } from "@jax-js/jax";
 import type { Rng } from "../core/rng.js";
 import { causalLmLoss, initCausalLm, type CausalLmShape } from "./causal-lm.js";
 import { evenWindows, randomWindows, type TextSplits } from "./data/text.js";
-import { engine, loadEngine, type Tensor } from "./engine/index.js";
-import type { TensorMap } from "./forward.js";
-import { adam, cosineSchedule } from "./optimizer.js";
 
 export interface TextTrainOptions {
   /** Optimizer steps; the run sees steps * batch * context tokens. */

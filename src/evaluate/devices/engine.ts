@@ -1,7 +1,6 @@
+import { type Tensor, type TensorMap, engine, forward, loadEngine } from "../../nn/engine/jax/direct.js";
 import { cpus } from "node:os";
 import type { WeightMap } from "../../export/onnx/export.js";
-import { engine, loadEngine, type Tensor } from "../../nn/engine/index.js";
-import { forward, type TensorMap } from "../../nn/forward.js";
 import { describeParams, type Layer, type Shape } from "../../nn/layers.js";
 import type { DeviceDescription, LatencyDevice, PreparedNetwork } from "./device.js";
 

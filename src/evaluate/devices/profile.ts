@@ -1,9 +1,7 @@
+import { engine, initJaxNetwork as initNetwork, loadEngine } from "../../nn/engine/jax/direct.js";
 import { weightsOf } from "../../export/onnx/export.js";
 import { buildNetwork } from "../../nn/builders/index.js";
-import { loadEngine } from "../../nn/engine/index.js";
-import { initNetwork } from "../../nn/init.js";
 import type { Layer, Shape } from "../../nn/layers.js";
-import { engine } from "../../nn/engine/index.js";
 import type { Space } from "../../space/space.js";
 import { Rng } from "../../core/rng.js";
 import type { LatencyDevice } from "./device.js";

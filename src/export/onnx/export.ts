@@ -1,4 +1,4 @@
-import type { TensorMap } from "../../nn/forward.js";
+import type { HostTensor } from "../../nn/engine/engine.js";
 import { walk, type Layer, type Shape } from "../../nn/layers.js";
 import { GraphBuilder } from "./graph.js";
 import { LayerExporter, type WeightMap } from "./layers.js";
@@ -26,10 +26,17 @@ export function exportOnnx(network: Layer, input: Shape, weights: WeightMap, doc
   return g.encode({ name: inputName, shape: input }, { name: named, shape: output }, docString || JSON.stringify({ network, input }));
 }
 
-/** Reads the engine's tensors into plain float32 arrays (keeps the tensors: uses a reference each). */
-export async function weightsOf(params: TensorMap, state: TensorMap): Promise<WeightMap> {
+/** A device tensor that can be read without being consumed (a jax-js array: `.ref.data()`). */
+interface ReadableTensor {
+  readonly ref: { data(): Promise<unknown> };
+}
+
+/** Weights as plain float32 arrays, from host tensors (trained or initialised weights) or device tensors (kept). */
+export async function weightsOf(params: Record<string, HostTensor | ReadableTensor>, state: Record<string, HostTensor | ReadableTensor>): Promise<WeightMap> {
   const entries = await Promise.all(
-    Object.entries({ ...params, ...state }).map(async ([name, tensor]) => [name, Float32Array.from((await tensor.ref.data()) as Float32Array)] as const),
+    Object.entries({ ...params, ...state }).map(async ([name, tensor]) =>
+      [name, "data" in tensor ? Float32Array.from(tensor.data) : Float32Array.from((await tensor.ref.data()) as Float32Array)] as const,
+    ),
   );
   return Object.fromEntries(entries);
 }

@@ -108,6 +108,9 @@ export class LayerExporter {
         return { name: this.patchEmbed(layer.patch, layer.dim, x, output, path), shape: output, layout: "tokens" };
       case "attention":
         return same(this.attention(layer.heads, x, path));
+      default:
+        // Kinds added since (supernet edges such as `mixed`, user kinds) have no ONNX form yet.
+        throw new Error(`ONNX export: layer kind '${layer.kind}' at '${path || "(root)"}' cannot be exported yet (export a derived subnet instead)`);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Nb201Config, Nb201Op } from "../../space/builtin/nb201.js";
+import { NB201_OPS, type Nb201Config, type Nb201Op } from "../../space/builtin/nb201.js";
 import { act, bn, conv, reluConvBn, seq } from "../blocks.js";
 import type { CellEdge, Layer } from "../layers.js";
 
@@ -41,12 +41,28 @@ function reductionBlock(inChannels: number, out: number): Layer {
  * linear classifier.
  */
 export function nb201Network(config: Nb201Config, classes: number, options: { channels?: number; cellsPerStage?: number } = {}): Layer {
+  return nb201Macro((channels) => nb201Cell(config, channels), classes, options);
+}
+
+/**
+ * The NB201 supernet of DARTS (Liu et al. 2019) as benchmarked in NAS-Bench-201: every edge of every cell
+ * is the mixed op over the five NB201 candidates, with its own architecture weights `alpha` (per edge, per cell).
+ */
+export function nb201Supernet(classes: number, options: { channels?: number; cellsPerStage?: number } = {}): Layer {
+  const mixedCell = (channels: number): Layer => ({
+    kind: "cell",
+    nodes: [[0], [0, 1], [0, 1, 2]].map((sources) => sources.map((from) => ({ from, op: { kind: "mixed", ops: NB201_OPS.map((op) => cellOp(op, channels)) } }))),
+  });
+  return nb201Macro(mixedCell, classes, options);
+}
+
+function nb201Macro(cell: (channels: number) => Layer, classes: number, options: { channels?: number; cellsPerStage?: number }): Layer {
   const c = options.channels ?? 16;
   const n = options.cellsPerStage ?? 5;
   const layers: Layer[] = [conv(c, 3), bn()];
   [c, 2 * c, 4 * c].forEach((channels, stage) => {
     if (stage > 0) layers.push(reductionBlock(channels / 2, channels));
-    for (let i = 0; i < n; i++) layers.push(nb201Cell(config, channels));
+    for (let i = 0; i < n; i++) layers.push(cell(channels));
   });
   layers.push(bn(), act("relu"), { kind: "globalPool" }, { kind: "dense", out: classes });
   return seq(...layers);

@@ -1,31 +1,60 @@
-import type * as Jax from "@jax-js/jax";
-import { defaultThreads, installWorkerAdapter } from "./worker-adapter.js";
+import { availableParallelism } from "node:os";
+import { NascentError } from "../../core/errors.js";
+import type { Engine, EngineName } from "./engine.js";
+import { jaxEngine } from "./jax/engine.js";
+import { loadJax } from "./jax/load.js";
+import { BUILD_COMMAND, loadTorchAddon } from "./torch/binding.js";
+import { torchEngine } from "./torch/engine.js";
 
-/**
- * The one place nascent touches the tensor engine (jax-js 0.1.25, pinned: its API still moves). Everything
- * in nn/ reaches jax-js through `engine()`, so the engine can be swapped or tuned here.
- */
-export type JaxModule = typeof Jax;
-export type Tensor = Jax.Array;
+export * from "./engine.js";
 
-let loading: Promise<JaxModule> | undefined;
-let loaded: JaxModule | undefined;
+/** Intra-op threads: NASCENT_THREADS, else every core. */
+export const defaultThreads = (): number => Number(process.env.NASCENT_THREADS) || availableParallelism();
 
-/** Loads jax-js on its wasm backend, with kernels spread over NASCENT_THREADS (default: all cores). */
-export function loadEngine(): Promise<JaxModule> {
-  loading ??= (async () => {
-    installWorkerAdapter(defaultThreads());
-    const jax = await import("@jax-js/jax");
-    await jax.init("wasm");
-    jax.defaultDevice("wasm");
-    loaded = jax;
-    return jax;
-  })();
-  return loading;
+export interface EngineStatus {
+  /** The engine `loadEngine()` gives: NASCENT_ENGINE, else torch when its addon loads, else jax. */
+  active: EngineName;
+  torch: { available: true; version: string; parallelInfo: string } | { available: false; reason: string; fix: string };
 }
 
-/** The loaded engine; `await loadEngine()` first. */
-export function engine(): JaxModule {
-  if (!loaded) throw new Error("nascent engine: call `await loadEngine()` before building tensors");
-  return loaded;
+/** Which engines this process can run, without loading jax-js. */
+export function engineStatus(): EngineStatus {
+  const torch = loadTorchAddon();
+  const requested = process.env.NASCENT_ENGINE;
+  const active: EngineName = requested === "jax" || requested === "torch" ? requested : "addon" in torch ? "torch" : "jax";
+  return {
+    active,
+    torch: "addon" in torch ? { available: true, version: torch.addon.version, parallelInfo: torch.addon.parallelInfo } : { available: false, reason: torch.reason, fix: BUILD_COMMAND },
+  };
+}
+
+const loaded = new Map<EngineName, Promise<Engine>>();
+
+/**
+ * The tensor engine: `torch` (libtorch through the native addon) or `jax` (jax-js on wasm). Without an
+ * argument: NASCENT_ENGINE, else torch when its addon loads, else jax. Asking for torch where it cannot
+ * load is an error that says why and how to fix it.
+ */
+export function loadEngine(name?: EngineName): Promise<Engine> {
+  const requested = name ?? process.env.NASCENT_ENGINE;
+  if (requested !== undefined && requested !== "torch" && requested !== "jax") throw new NascentError(`NASCENT_ENGINE must be torch or jax, got '${requested}'`);
+  const chosen: EngineName = requested ?? engineStatus().active;
+  let engine = loaded.get(chosen);
+  if (!engine) {
+    engine =
+      chosen === "torch"
+        ? (async () => {
+            const torch = loadTorchAddon();
+            if (!("addon" in torch)) throw new NascentError(`the torch engine is not available: ${torch.reason}; fix: ${BUILD_COMMAND}, or use NASCENT_ENGINE=jax`);
+            return torchEngine(torch.addon, defaultThreads());
+          })()
+        : loadJax(defaultThreads()).then(() => jaxEngine(defaultThreads()));
+    loaded.set(chosen, engine);
+  }
+  return engine;
+}
+
+/** The engines that load here (for tests that run on every engine). */
+export function availableEngines(): EngineName[] {
+  return "addon" in loadTorchAddon() ? ["torch", "jax"] : ["jax"];
 }

@@ -1,6 +1,4 @@
-import { engine } from "../../nn/engine/index.js";
-import { forward, type TensorMap } from "../../nn/forward.js";
-import { initNetwork } from "../../nn/init.js";
+import { type TensorMap, engine, forward, initJaxNetwork as initNetwork } from "../../nn/engine/jax/direct.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import type { Rng } from "../../core/rng.js";
 import { isWeight, withoutBatchNorm } from "./network.js";

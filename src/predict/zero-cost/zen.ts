@@ -1,7 +1,4 @@
-import { engine } from "../../nn/engine/index.js";
-import { forward, type TensorMap } from "../../nn/forward.js";
-import { initNetwork } from "../../nn/init.js";
-import { BATCH_NORM_MOMENTUM } from "../../nn/ops.js";
+import { BATCH_NORM_MOMENTUM, type TensorMap, engine, forward, initJaxNetwork as initNetwork } from "../../nn/engine/jax/direct.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import type { Rng } from "../../core/rng.js";
 import { NascentError } from "../../core/errors.js";

@@ -1,4 +1,4 @@
-import { engine, type Tensor } from "./engine/index.js";
+import { jax as engine, type Tensor } from "./load.js";
 
 /**
  * Convolution and pooling written for jax-js's wasm backend, NHWC. `lax.conv` trains about 100x slower than

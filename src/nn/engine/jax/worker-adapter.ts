@@ -1,5 +1,5 @@
 import { resolveObjectURL } from "node:buffer";
-import { availableParallelism } from "node:os";
+
 import { Worker as ThreadWorker } from "node:worker_threads";
 
 /**
@@ -62,4 +62,4 @@ export function installWorkerAdapter(threads: number): void {
   if (typeof global.navigator === "undefined") global.navigator = { hardwareConcurrency: threads };
 }
 
-export const defaultThreads = (): number => Number(process.env.NASCENT_THREADS) || availableParallelism();
+
