@@ -6,6 +6,7 @@ import { registerBench } from "./commands/bench.js";
 import { registerDashboard } from "./commands/dashboard.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerOneshot } from "./commands/oneshot.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 
@@ -22,6 +23,7 @@ registerEvaluate(program);
 registerInspect(program);
 registerDashboard(program);
 registerBench(program);
+registerOneshot(program);
 
 try {
   await program.parseAsync(process.argv);
