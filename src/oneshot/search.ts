@@ -99,7 +99,8 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
   if (steps < 1) throw new NascentError(`--train-limit: ${train.count} training images give less than one batch of ${batchSize} per half`);
   const fingerprint = searchFingerprint(options);
   const zeroAlpha = Array.from({ length: NB201_EDGES }, () => NB201_OPS.map(() => 0));
-  let state: SearchState = (options.resume && options.checkpointDir ? loadSearchState(options.checkpointDir, fingerprint) : null) ?? {
+  const saved = options.resume && options.checkpointDir ? loadSearchState(options.checkpointDir, fingerprint) : null;
+  let state: SearchState = saved ?? {
     epochsDone: 0,
     weights: runner.initialWeights(Rng.derive("oneshot init", options.seed)),
     momentum: {},
@@ -153,7 +154,7 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
         seconds: (performance.now() - started) / 1000,
       };
       state = { epochsDone: epoch + 1, weights, momentum, alpha, alphaOptimizer, history: [...state.history, record], seconds: state.seconds + record.seconds };
-      if (options.checkpointDir) await saveSearchState(options.checkpointDir, state, fingerprint);
+      if (options.checkpointDir) await saveSearchState(options.checkpointDir, state, fingerprint, { ...runner.shape, dataset: train.name, trainImages: train.count });
       await options.onEpoch?.(record, state);
     }
     const started = performance.now();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { loadCheckpoint, saveCheckpoint } from "../nn/checkpoint.js";
 import type { HostTensors, Weights } from "../nn/engine/engine.js";
+import { NascentError } from "../util/errors.js";
 import type { AdamState, SgdState } from "./optim.js";
 
 /** What one epoch of a search leaves in its study record. */
@@ -36,7 +37,19 @@ export interface SearchState {
   seconds: number;
 }
 
+/** What a saved supernet is: its shape and the data it was trained on (read by the supernet evaluator). */
+export interface SupernetMeta {
+  channels: number;
+  cellsPerStage: number;
+  input: [number, number, number];
+  classes: number;
+  /** The training set's name and size, e.g. fashion-mnist/train and 2560. */
+  dataset: string;
+  trainImages: number;
+}
+
 interface StateJson {
+  supernet: SupernetMeta;
   epochsDone: number;
   alpha: number[][];
   alphaOptimizer: AdamState;
@@ -53,21 +66,21 @@ const MOMENTUM = "momentum:";
  * Adam moments as JSON numbers, which round-trip doubles exactly). `fingerprint` names the run (method,
  * shape, seed, data), so a resume with other settings is refused.
  */
-export async function saveSearchState(dir: string, state: SearchState, fingerprint: string): Promise<void> {
+export async function saveSearchState(dir: string, state: SearchState, fingerprint: string, supernet: SupernetMeta): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const params: HostTensors = { ...state.weights.params };
   for (const [name, buffer] of Object.entries(state.momentum)) params[MOMENTUM + name] = buffer;
   await saveCheckpoint(join(dir, `weights-${state.epochsDone}.safetensors`), { network: { kind: "sequential", layers: [] }, input: [], params, state: state.weights.state });
-  const json: StateJson = { epochsDone: state.epochsDone, alpha: state.alpha, alphaOptimizer: state.alphaOptimizer, history: state.history, seconds: state.seconds, fingerprint };
+  const json: StateJson = { supernet, epochsDone: state.epochsDone, alpha: state.alpha, alphaOptimizer: state.alphaOptimizer, history: state.history, seconds: state.seconds, fingerprint };
   writeFileSync(join(dir, "state.json.tmp"), JSON.stringify(json));
   renameSync(join(dir, "state.json.tmp"), join(dir, "state.json"));
 }
 
-/** The state saved in `dir`, or null when there is none; an error when it belongs to another run. */
-export function loadSearchState(dir: string, fingerprint: string): SearchState | null {
+/** The state saved in `dir`, or null when there is none; an error when it belongs to another run (fingerprint given). */
+export function loadSearchState(dir: string, fingerprint?: string): (SearchState & { supernet: SupernetMeta }) | null {
   if (!existsSync(join(dir, "state.json"))) return null;
   const json = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as StateJson;
-  if (json.fingerprint !== fingerprint) throw new Error(`${dir}: the checkpoint is of another run (${json.fingerprint}); this one is ${fingerprint}`);
+  if (fingerprint !== undefined && json.fingerprint !== fingerprint) throw new NascentError(`${dir}: the checkpoint is of another run (${json.fingerprint}); this one is ${fingerprint}`);
   const checkpoint = loadCheckpoint(join(dir, `weights-${json.epochsDone}.safetensors`));
   const params: HostTensors = {};
   const momentum: SgdState = {};
@@ -75,5 +88,5 @@ export function loadSearchState(dir: string, fingerprint: string): SearchState |
     if (name.startsWith(MOMENTUM)) momentum[name.slice(MOMENTUM.length)] = tensor;
     else params[name] = tensor;
   }
-  return { epochsDone: json.epochsDone, weights: { params, state: checkpoint.state }, momentum, alpha: json.alpha, alphaOptimizer: json.alphaOptimizer, history: json.history, seconds: json.seconds };
+  return { supernet: json.supernet, epochsDone: json.epochsDone, weights: { params, state: checkpoint.state }, momentum, alpha: json.alpha, alphaOptimizer: json.alphaOptimizer, history: json.history, seconds: json.seconds };
 }
