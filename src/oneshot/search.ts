@@ -5,16 +5,17 @@ import { NB201_OPS, type Nb201Config } from "../space/builtin/nb201.js";
 import { NascentError } from "../util/errors.js";
 import { Rng } from "../util/rng.js";
 import { dartsMode, gdasMode, proxylessMode, softmax, uniformMode, type EdgeMode, type EdgeSample } from "./edge-modes.js";
+import { unrolledAlphaGradient } from "./darts-second-order.js";
 import { configOfPaths, nb201Genotype, nb201Key } from "./genotype.js";
 import { NB201_EDGES, singlePath, type PathSet } from "./nb201-supernet.js";
 import { adamInit, adamUpdate, sgdUpdate } from "./optim.js";
 import { loadSearchState, saveSearchState, type EpochRecord, type SearchState } from "./state.js";
 import { Nb201SupernetRunner } from "./supernet.js";
 
-export const ONESHOT_METHODS = ["darts", "gdas", "proxyless", "spos", "rsps"] as const;
+export const ONESHOT_METHODS = ["darts", "darts2", "gdas", "proxyless", "spos", "rsps"] as const;
 export type OneshotMethod = (typeof ONESHOT_METHODS)[number];
 
-const MODES: Record<OneshotMethod, EdgeMode> = { darts: dartsMode, gdas: gdasMode, proxyless: proxylessMode, spos: uniformMode, rsps: uniformMode };
+const MODES: Record<OneshotMethod, EdgeMode> = { darts: dartsMode, darts2: dartsMode, gdas: gdasMode, proxyless: proxylessMode, spos: uniformMode, rsps: uniformMode };
 
 /** NAS-Bench-201's search settings (Dong & Yang 2020, appendix; its DARTS, GDAS and RSPS scripts). */
 export const NB201_SEARCH_DEFAULTS = {
@@ -81,7 +82,7 @@ export async function supernetAccuracy(runner: Nb201SupernetRunner, weights: Wei
 const oneHot = (paths: PathSet) => ({ paths, w: paths.map(() => [1]), probe: false });
 
 /**
- * One-shot search on the NB201 space: DARTS (first order), GDAS, ProxylessNAS's two paths, SPOS or RSPS,
+ * One-shot search on the NB201 space: DARTS (first and second order), GDAS, ProxylessNAS's two paths, SPOS or RSPS,
  * weights trained on one half of the training images and alpha on the other (NB201's protocol), a state
  * saved after every epoch. Returns the genotype: argmax alpha, or the best of the ranked candidates.
  */
@@ -132,15 +133,24 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
         trainLoss += result.loss / steps;
         if (mode.learnsAlpha) {
           const a = batch(alphaHalf, orderA, step * batchSize, batchSize);
-          const sample = mode.sample(alpha, rng.fork("a"), tau);
-          const archResult = await runner.gradients(weights, sample, a.x, a.labels);
-          ({ params: alpha, state: alphaOptimizer } = adamUpdate(alpha, sample.alphaGradient(archResult.dw, archResult.probeSum), alphaOptimizer, defaults.alpha));
-          archLoss += archResult.loss / steps;
+          let gradient: number[][];
+          if (options.method === "darts2") {
+            // The unrolled step uses the current training batch and the weights' learning rate as xi (DARTS, sec. 2.3).
+            const unrolled = await unrolledAlphaGradient(runner, weights, alpha, w, a, lr);
+            gradient = unrolled.grad;
+            archLoss += unrolled.loss / steps;
+          } else {
+            const sample = mode.sample(alpha, rng.fork("a"), tau);
+            const archResult = await runner.gradients(weights, sample, a.x, a.labels);
+            gradient = sample.alphaGradient(archResult.dw, archResult.probeSum);
+            archLoss += archResult.loss / steps;
+          }
+          ({ params: alpha, state: alphaOptimizer } = adamUpdate(alpha, gradient, alphaOptimizer, defaults.alpha));
         }
         options.onStep?.(epoch * steps + step + 1, options.epochs * steps, result.loss);
       }
       const genotype = mode.learnsAlpha ? nb201Genotype(alpha) : null;
-      const evalSample = options.method === "darts" ? dartsMode.sample(alpha, Rng.derive("unused"), 1) : oneHot(genotype ? singlePath(genotype) : uniformMode.sample(alpha, Rng.derive("oneshot eval path", options.seed, epoch), 1).paths);
+      const evalSample = options.method === "darts" || options.method === "darts2" ? dartsMode.sample(alpha, Rng.derive("unused"), 1) : oneHot(genotype ? singlePath(genotype) : uniformMode.sample(alpha, Rng.derive("oneshot eval path", options.seed, epoch), 1).paths);
       const accuracy = await supernetAccuracy(runner, weights, evalSample, held);
       const record: EpochRecord = {
         epoch: epoch + 1,
