@@ -8,7 +8,7 @@ import { loadEngine, type Weights } from "../src/nn/engine/index.js";
 import { NB201_OPS, type Nb201Config } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/util/rng.js";
 import { dartsMode, gdasMode, proxylessMode } from "../src/oneshot/edge-modes.js";
-import { ALL_OPS, inheritedName, nb201Supernet, singlePath, type SupernetShape } from "../src/oneshot/nb201-supernet.js";
+import { ALL_OPS, inheritWeights, nb201Supernet, singlePath, type SupernetShape } from "../src/oneshot/nb201-supernet.js";
 import { oneshotSearch } from "../src/oneshot/search.js";
 import { Nb201SupernetRunner } from "../src/oneshot/supernet.js";
 import { tempDir } from "./support.js";
@@ -20,21 +20,6 @@ function batchOf(count: number, seed: number): { x: Float32Array; labels: Int32A
   const rng = Rng.derive("oneshot test batch", seed);
   const x = Float32Array.from({ length: count * 8 * 8 * 2 }, () => rng.normal());
   return { x, labels: Int32Array.from({ length: count }, () => rng.int(0, 2)) };
-}
-
-/** The standalone nb201Network's weights taken from the supernet for one config. */
-function inherited(runner: Nb201SupernetRunner, weights: Weights, config: Nb201Config): Weights {
-  const params: Weights["params"] = {};
-  for (const [name, tensor] of Object.entries(weights.params)) {
-    const target = inheritedName(name, runner.cells, config);
-    if (target) params[target] = tensor;
-  }
-  const state: Weights["state"] = {};
-  for (const [name, tensor] of Object.entries(weights.state)) {
-    const target = inheritedName(name, runner.cells, config);
-    if (target) state[target] = tensor;
-  }
-  return { params, state };
 }
 
 async function standaloneLogits(weights: Weights, config: Nb201Config, x: Float32Array, count: number): Promise<Float32Array> {
@@ -57,7 +42,7 @@ describe("NB201 supernet", () => {
     const { x } = batchOf(6, 1);
     const oneHot = singlePath(CONFIG).map(([k]) => NB201_OPS.map((_, i) => (i === k ? 1 : 0)));
     const mixed = await runner.logits(weights, { paths: ALL_OPS, w: oneHot, probe: false }, x, 6, true);
-    const standalone = await standaloneLogits(inherited(runner, weights, CONFIG), CONFIG, x, 6);
+    const standalone = await standaloneLogits(inheritWeights(weights, SHAPE, CONFIG), CONFIG, x, 6);
     assert.ok(maxDiff(mixed.data, standalone) < 1e-5, `max difference ${maxDiff(mixed.data, standalone)}`);
     runner.dispose();
   });
@@ -71,7 +56,7 @@ describe("NB201 supernet", () => {
     const sub = await runner.logits(calibrated, { paths, w: paths.map(() => [1]), probe: false }, x, 6, false);
     const engine = await loadEngine();
     const graph = lowerNetwork(nb201Network(CONFIG, SHAPE.classes, { channels: SHAPE.channels, cellsPerStage: SHAPE.cellsPerStage }), SHAPE.input);
-    const model = engine.compile(graph, inherited(runner, calibrated, CONFIG), { optimizer: { name: "sgd", momentum: 0, nesterov: false, weightDecay: 0 }, seed: 0 });
+    const model = engine.compile(graph, inheritWeights(calibrated, SHAPE, CONFIG), { optimizer: { name: "sgd", momentum: 0, nesterov: false, weightDecay: 0 }, seed: 0 });
     const standalone = (await model.forward(x, 6, false)).data;
     model.dispose();
     assert.ok(maxDiff(sub.data, standalone) < 1e-5, `max difference ${maxDiff(sub.data, standalone)}`);

@@ -1,6 +1,7 @@
 import { NB201_OPS, type Nb201Config, type Nb201Op } from "../space/builtin/nb201.js";
 import { act, bn, conv, seq } from "../nn/blocks.js";
 import { cellOp, reductionBlock } from "../nn/builders/nb201.js";
+import type { HostTensors, Weights } from "../nn/engine/engine.js";
 import type { CellEdge, Layer } from "../nn/layers.js";
 
 /** Target node and position among the target's inputs of each NB201 edge (1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2). */
@@ -61,10 +62,7 @@ export function cellPaths(shape: SupernetShape): string[] {
 /** The path of edge e of a cell, e.g. "4.2.1" for edge 2 (node 2's second input) of the cell at "4". */
 export const edgePath = (cell: string, e: number): string => `${cell}.${EDGE_PLACES[e][0]}.${EDGE_PLACES[e][1]}`;
 
-/**
- * The standalone NB201 network's weights (src/nn/builders' `nb201Network`, same C and N) inherited from the
- * supernet for one config: each edge takes the weights of its chosen op; stem, reductions and classifier as is.
- */
+/** The name in the standalone network of a supernet weight, or null when `config` does not use it (see inheritWeights). */
 export function inheritedName(supernetName: string, cells: string[], config: Nb201Config): string | null {
   for (const cell of cells) {
     for (let e = 0; e < NB201_EDGES; e++) {
@@ -78,4 +76,21 @@ export function inheritedName(supernetName: string, cells: string[], config: Nb2
     }
   }
   return supernetName;
+}
+
+/**
+ * The standalone NB201 network's weights (src/nn/builders' `nb201Network`, same C and N) inherited from the
+ * supernet for one config: each edge takes the weights of its chosen op; stem, reductions and classifier as is.
+ */
+export function inheritWeights(weights: Weights, shape: SupernetShape, config: Nb201Config): Weights {
+  const cells = cellPaths(shape);
+  const rename = (tensors: HostTensors): HostTensors => {
+    const renamed: HostTensors = {};
+    for (const [name, tensor] of Object.entries(tensors)) {
+      const target = inheritedName(name, cells, config);
+      if (target) renamed[target] = tensor;
+    }
+    return renamed;
+  };
+  return { params: rename(weights.params), state: rename(weights.state) };
 }

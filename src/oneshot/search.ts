@@ -173,11 +173,12 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
     if (mode.learnsAlpha) {
       genotype = nb201Genotype(state.alpha);
     } else {
-      ranking = await rankCandidates(runner, state.weights, options, alphaHalf, held);
-      genotype = configOfPaths(singlePath(JSON.parse(ranking[0].key) as Nb201Config));
+      const ranked = await rankCandidates(runner, state.weights, options, alphaHalf, held);
+      genotype = ranked[0].config;
+      ranking = ranked.map((r) => ({ key: nb201Key(r.config), accuracy: r.accuracy }));
     }
     const seconds = state.seconds + (performance.now() - started) / 1000;
-    return { method: options.method, genotype, key: nb201Key(genotype), state, ranking: ranking.map((r) => ({ key: nb201Key(JSON.parse(r.key) as Nb201Config), accuracy: r.accuracy })), seconds };
+    return { method: options.method, genotype, key: nb201Key(genotype), state, ranking, seconds };
   } finally {
     runner.dispose();
   }
@@ -188,12 +189,12 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
  * statistics. SPOS (Guo et al. 2020): the same candidates, BatchNorm statistics recomputed on 4 training
  * batches for each, scored on all held-out images in eval mode.
  */
-async function rankCandidates(runner: Nb201SupernetRunner, weights: Weights, options: SearchOptions, calibration: ImageDataset, held: ImageDataset): Promise<{ key: string; accuracy: number }[]> {
+async function rankCandidates(runner: Nb201SupernetRunner, weights: Weights, options: SearchOptions, calibration: ImageDataset, held: ImageDataset): Promise<{ config: Nb201Config; accuracy: number }[]> {
   const rng = Rng.derive("oneshot candidates", options.seed);
   const count = options.candidates ?? NB201_SEARCH_DEFAULTS.candidates;
   const batchSize = options.batchSize ?? NB201_SEARCH_DEFAULTS.batchSize;
   const zero = Array.from({ length: NB201_EDGES }, () => NB201_OPS.map(() => 0));
-  const scored: { key: string; accuracy: number }[] = [];
+  const scored: { config: Nb201Config; accuracy: number }[] = [];
   for (let i = 0; i < count; i++) {
     const paths = uniformMode.sample(zero, rng, 1).paths;
     const config = configOfPaths(paths);
@@ -206,7 +207,8 @@ async function rankCandidates(runner: Nb201SupernetRunner, weights: Weights, opt
       const calibrated = await runner.recalibrate(weights, paths, batches, batchSize);
       accuracy = await supernetAccuracy(runner, calibrated, oneHot(paths), held, false);
     }
-    scored.push({ key: JSON.stringify(config), accuracy });
+    scored.push({ config, accuracy });
   }
+  // A stable sort: ties keep the drawing order, so the result does not depend on the engine's float noise order.
   return scored.sort((a, b) => b.accuracy - a.accuracy);
 }
