@@ -30,6 +30,9 @@ describe("nascent oneshot", { skip: dataReady ? false : "needs Debian's dataset-
       const search = runCli(["search", "--space", "nb201", "--evaluator", `supernet:${supernet}`, "--trials", "2", "--seed", "0", "--storage", storage, "--study", "over-supernet", "--json"], { env });
       assert.equal(search.code, 0, search.stderr);
       assert.match(search.stdout, /supernetAccuracy/);
+      const again = runCli([...args, "--seed", "1", "--storage", storage, "--checkpoint-dir", supernet], { env });
+      assert.equal(again.code, 2, "a second run into the same study without --resume is refused");
+      assert.match(again.stderr, /add --resume/);
       const bad = runCli(["oneshot", "--method", "enasx", "--storage", storage], { env });
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /--method: unknown one-shot method 'enasx'/);

@@ -1,5 +1,6 @@
 import { nb201Space } from "../space/builtin/nb201.js";
 import type { Storage, StoredStudy } from "../storage/storage.js";
+import { NascentError } from "../util/errors.js";
 import type { Json } from "../util/json.js";
 import type { EpochRecord } from "./state.js";
 
@@ -12,7 +13,7 @@ export async function openOneshotStudy(storage: Storage, name: string, method: s
   const existing = await storage.loadStudy(name);
   if (existing) {
     if (existing.spec.strategy.name !== `oneshot:${method}` || existing.spec.seed !== seed) {
-      throw new Error(`study '${name}' holds a ${existing.spec.strategy.name} run with seed ${existing.spec.seed}; pick another --study`);
+      throw new NascentError(`--study: '${name}' holds a ${existing.spec.strategy.name} run with seed ${existing.spec.seed}; pick another --study`);
     }
     return existing;
   }

@@ -62,6 +62,9 @@ export function registerOneshot(program: Command): void {
       try {
         const shape = { channels: options.channels, cells: options.cells, epochs: options.epochs, batchSize: options.batchSize };
         const study = await openOneshotStudy(storage, studyName, method, options.seed, shape);
+        if (!options.resume && (await storage.nextTrialNumber(study.id)) > 0) {
+          throw new NascentError(`--study: '${studyName}' already holds epochs of a run; add --resume to continue it, or pick another --study`);
+        }
         const result = await oneshotSearch({
           method,
           data,
