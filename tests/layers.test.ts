@@ -18,7 +18,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["predict"],
   ["evaluate"],
   ["storage"],
-  ["study"],
+  ["study", "oneshot"],
   ["dashboard", "bench"],
   ["cli"],
 ];
@@ -95,7 +95,7 @@ export function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
-describe("the pipeline's layers (core -> space -> nn -> cost/export -> pruner -> strategy/neat -> predict -> evaluate -> storage -> study -> dashboard/bench -> cli)", () => {
+describe("the pipeline's layers (core -> space -> nn -> cost/export -> pruner -> strategy/neat -> predict -> evaluate -> storage -> study/oneshot -> dashboard/bench -> cli)", () => {
   const graph = importGraph();
 
   it("places every source folder in a layer", () => {

@@ -5,6 +5,7 @@ import type { Evaluator } from "../evaluate/evaluator.js";
 import { resolveBenchmark } from "../evaluate/registry.js";
 import { resolveLlmEvaluator } from "../evaluate/llm-scaling-law.js";
 import { TrainTextEvaluator } from "../evaluate/train-text.js";
+import { SupernetEvaluator } from "../oneshot/supernet-evaluator.js";
 import { TRAIN_DATASETS, TrainEvaluator } from "../evaluate/train.js";
 import { NascentError } from "../core/errors.js";
 import { positiveInt, positiveNumber } from "./arguments.js";
@@ -39,7 +40,7 @@ function optimizerName(text: string): "sgd" | "adam" {
 export function addEvaluatorOptions(command: Command): Command {
   return command
     .option("--benchmark <name>", "nb201:cifar10, nb201:cifar100, nb301, or table:<csv>:<arch column>:<metric column>[:min|max]")
-    .option("--evaluator <name>", `train each candidate in-process: ${TRAIN_DATASETS.map((d) => `train:${d}`).join(", ")} (spaces nb201, mobilenet, vit); llm:scaling-law (space llm); train:text (space llm-tiny, King James Bible)`)
+    .option("--evaluator <name>", `train each candidate in-process: ${TRAIN_DATASETS.map((d) => `train:${d}`).join(", ")} (spaces nb201, mobilenet, vit); llm:scaling-law (space llm); train:text (space llm-tiny, King James Bible); supernet:DIR scores nb201 cells inside a trained supernet (nascent oneshot)`)
     .option("--command <shell command>", "train each candidate with this program (trial protocol: README, 'Trial protocol')")
     .option("--epochs <n>", "with --evaluator: training epochs per trial", positiveInt, 2)
     .option("--train-limit <n>", "with --evaluator: training images used", positiveInt)
@@ -61,6 +62,7 @@ export async function resolveEvaluator(options: EvaluatorOptions, progress?: Tra
   if (options.command) return new CommandEvaluator(options.command, { trialTimeout: options.trialTimeout, maxStep: options.maxStep });
   if ((options.evaluator as string).startsWith("llm:")) return resolveLlmEvaluator(options.evaluator as string, { law: options.law });
   if (options.evaluator === "train:text") return new TrainTextEvaluator({ batch: options.batchSize, learningRate: options.learningRate });
+  if ((options.evaluator as string).startsWith("supernet:")) return SupernetEvaluator.open((options.evaluator as string).slice("supernet:".length));
   const dataset = (options.evaluator as string).replace(/^train:/, "");
   if (!(options.evaluator as string).startsWith("train:") || !(TRAIN_DATASETS as readonly string[]).includes(dataset)) {
     throw new NascentError(`unknown evaluator '${options.evaluator}' (expected ${TRAIN_DATASETS.map((d) => `train:${d}`).join(" or ")})`);

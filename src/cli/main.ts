@@ -13,6 +13,7 @@ import { registerList } from "./commands/list.js";
 import { registerLatency } from "./commands/latency.js";
 import { registerLlm } from "./commands/llm.js";
 import { registerNeat } from "./commands/neat.js";
+import { registerOneshot } from "./commands/oneshot.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 import { helpConfiguration } from "./help.js";
@@ -54,6 +55,7 @@ registerLatency(program);
 registerLlm(program);
 registerNeat(program);
 registerDoctor(program);
+registerOneshot(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@ import type { CellEdge, Layer } from "../layers.js";
 const EDGE_SOURCES = [0, 0, 1, 0, 1, 2];
 const EDGE_TARGETS = [1, 2, 2, 3, 3, 3];
 
-function cellOp(op: Nb201Op, channels: number): Layer {
+export function cellOp(op: Nb201Op, channels: number): Layer {
   switch (op) {
     case "none":
       return { kind: "zero" };
@@ -28,7 +28,7 @@ export function nb201Cell(config: Nb201Config, channels: number): Layer {
 }
 
 /** NB201's reduction block: a ResNet basic block with stride 2 and an avg-pool + 1x1 conv shortcut. */
-function reductionBlock(inChannels: number, out: number): Layer {
+export function reductionBlock(inChannels: number, out: number): Layer {
   void inChannels;
   const body = seq(reluConvBn(out, 3, 2), reluConvBn(out, 3, 1));
   const shortcut = seq({ kind: "pool", op: "avg", kernel: 2, stride: 2, padding: 0 }, conv(out, 1));

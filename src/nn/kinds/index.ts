@@ -5,6 +5,7 @@ import "./containers.js";
 import "./conv.js";
 import "./dense.js";
 import "./mixed.js";
+import "./mixed-edge.js";
 import "./norms.js";
 import "./pool.js";
 import "./squeeze-excite.js";
@@ -16,6 +17,7 @@ export type { ConcatLayer, ResidualLayer, SequentialLayer } from "./containers.j
 export type { ConvLayer } from "./conv.js";
 export type { DenseLayer } from "./dense.js";
 export type { MixedLayer } from "./mixed.js";
+export type { MixedEdgeLayer } from "./mixed-edge.js";
 export type { BatchNormLayer, LayerNormLayer } from "./norms.js";
 export type { FlattenLayer, GlobalPoolLayer, PoolLayer } from "./pool.js";
 export type { ChannelShuffleLayer, SqueezeExciteLayer } from "./squeeze-excite.js";

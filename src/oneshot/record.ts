@@ -1,0 +1,43 @@
+import { nb201Space } from "../space/builtin/nb201.js";
+import type { Storage, StoredStudy } from "../storage/storage.js";
+import { NascentError } from "../core/errors.js";
+import type { Json } from "../core/json.js";
+import type { EpochRecord } from "./state.js";
+
+/**
+ * A search's epochs as a study: trial n is epoch n + 1, its config the genotype derived so far (null for
+ * SPOS/RSPS before their final ranking), its metrics the losses and supernet accuracy, its user attributes
+ * alpha's softmax per edge, so the dashboard and `nascent read` show a one-shot run like any other study.
+ */
+export async function openOneshotStudy(storage: Storage, name: string, method: string, seed: number, options: Record<string, number>): Promise<StoredStudy> {
+  const existing = await storage.loadStudy(name);
+  if (existing) {
+    if (existing.spec.strategy.name !== `oneshot:${method}` || existing.spec.seed !== seed) {
+      throw new NascentError(`--study: '${name}' holds a ${existing.spec.strategy.name} run with seed ${existing.spec.seed}; pick another --study`);
+    }
+    return existing;
+  }
+  return storage.createStudy({
+    name,
+    space: nb201Space.toJson(),
+    objectives: [{ metric: "supernetAccuracy", direction: "maximize" }],
+    constraints: [],
+    seed,
+    strategy: { name: `oneshot:${method}`, options },
+    evaluator: "supernet",
+  });
+}
+
+/** Writes the epochs of `history` the study does not hold yet (after a resume, those saved but not recorded). */
+export async function recordEpochs(storage: Storage, study: StoredStudy, history: readonly EpochRecord[]): Promise<void> {
+  for (let n = await storage.nextTrialNumber(study.id); n < history.length; n++) {
+    const record = history[n];
+    const config = record.genotype ? nb201Space.parse(record.genotype) : null;
+    await storage.createTrial(study.id, { number: n, config: config as Json, key: record.genotype ?? `epoch ${record.epoch}`, note: { epoch: record.epoch }, worker: "oneshot", leaseMs: 60_000 });
+    await storage.setTrialAttr(study.id, n, "alphaSoftmax", record.alphaSoftmax);
+    if (record.temperature !== null) await storage.setTrialAttr(study.id, n, "temperature", record.temperature);
+    const metrics: Record<string, number> = { supernetAccuracy: record.supernetAccuracy, trainLoss: record.trainLoss, learningRate: record.learningRate, seconds: record.seconds };
+    if (record.archLoss !== null) metrics.archLoss = record.archLoss;
+    await storage.finishTrial(study.id, n, { state: "complete", values: [record.supernetAccuracy], metrics });
+  }
+}

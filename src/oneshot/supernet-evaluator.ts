@@ -1,0 +1,62 @@
+import type { EvaluationContext, Evaluator, Metrics, MetricInfo } from "../evaluate/evaluator.js";
+import { shuffledIndices, subset, type DataSplits } from "../nn/data/dataset.js";
+import { loadFashionMnist } from "../nn/data/fashion-mnist.js";
+import type { Engine, Weights } from "../nn/engine/engine.js";
+import { loadEngine } from "../nn/engine/index.js";
+import { EdgeCellSpace } from "../space/edge-cell.js";
+import { nb201Space, type Nb201Config } from "../space/builtin/nb201.js";
+import type { Space } from "../space/space.js";
+import { NascentError } from "../core/errors.js";
+import { singlePath } from "./nb201-supernet.js";
+import { supernetAccuracy } from "./search.js";
+import { loadSearchState } from "./state.js";
+import { Nb201SupernetRunner } from "./supernet.js";
+
+/**
+ * `--evaluator supernet:DIR`: a trained supernet (a `nascent oneshot` checkpoint directory) as an
+ * evaluator, so any strategy can search it. Each config is scored with the weights it inherits: BatchNorm
+ * statistics recomputed on `calibrationBatches` training batches for that subnet (SPOS, Guo et al. 2020),
+ * then top-1 accuracy on the first `images` validation images. The supernet, the data and the compiled
+ * graphs stay in this process across trials: no process and no weight loading per trial.
+ */
+export class SupernetEvaluator implements Evaluator {
+  readonly metrics: readonly MetricInfo[] = [{ name: "supernetAccuracy", direction: "maximize", description: "validation accuracy of the subnet with inherited weights, BatchNorm recalibrated" }];
+
+  private constructor(
+    readonly name: string,
+    private readonly runner: Nb201SupernetRunner,
+    private readonly weights: Weights,
+    private readonly data: DataSplits,
+    private readonly images: number,
+    private readonly calibrationBatches: number,
+    private readonly batchSize: number,
+  ) {}
+
+  static async open(dir: string, options: { engine?: Engine; images?: number; calibrationBatches?: number; batchSize?: number } = {}): Promise<SupernetEvaluator> {
+    const saved = loadSearchState(dir);
+    if (!saved) throw new NascentError(`--evaluator supernet:${dir}: no saved supernet there (run 'nascent oneshot --checkpoint-dir ${dir}' first)`);
+    if (!saved.supernet.dataset.startsWith("fashion-mnist")) throw new NascentError(`--evaluator supernet:${dir}: trained on '${saved.supernet.dataset}'; only Fashion-MNIST supernets can be evaluated`);
+    const data = loadFashionMnist({ trainLimit: saved.supernet.trainImages });
+    const runner = new Nb201SupernetRunner(options.engine ?? (await loadEngine()), saved.supernet);
+    return new SupernetEvaluator(`supernet:${dir}`, runner, saved.weights, data, options.images ?? 1000, options.calibrationBatches ?? 4, options.batchSize ?? 64);
+  }
+
+  checkSpace(space: Space<unknown>): void {
+    const isNb201 = space instanceof EdgeCellSpace && space.nodes === 4 && nb201Space.ops.every((op, i) => space.ops[i] === op);
+    if (!isNb201) throw new NascentError(`evaluator '${this.name}' evaluates NAS-Bench-201 cells only; use --space nb201`);
+  }
+
+  async evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
+    const paths = singlePath(config as Nb201Config);
+    const train = this.data.train;
+    const order = shuffledIndices(train.count, context.rng.fork("calibration"));
+    const batches = Array.from({ length: this.calibrationBatches }, (_, b) => subset(train, order.subarray(b * this.batchSize, (b + 1) * this.batchSize)).images);
+    const calibrated = await this.runner.recalibrate(this.weights, paths, batches, this.batchSize);
+    const held = subset(this.data.validation, Array.from({ length: Math.min(this.images, this.data.validation.count) }, (_, i) => i));
+    return { supernetAccuracy: await supernetAccuracy(this.runner, calibrated, { paths, w: paths.map(() => [1]), probe: false }, held, false) };
+  }
+
+  async close(): Promise<void> {
+    this.runner.dispose();
+  }
+}

@@ -1,0 +1,136 @@
+import type { Engine, HostTensor, HostTensors, Model, Weights } from "../nn/engine/engine.js";
+import { lowerNetwork } from "../nn/graph/lower.js";
+import { initNetwork } from "../nn/init.js";
+import { BATCH_NORM_MOMENTUM } from "../nn/kinds/norms.js";
+import type { Rng } from "../core/rng.js";
+import type { EdgeSample } from "./edge-modes.js";
+import { ALL_OPS, cellPaths, edgePath, NB201_EDGES, nb201Supernet, type PathSet, type SupernetShape } from "./nb201-supernet.js";
+
+/** A supernet step's result: the loss, the weights' gradients, and what the edge mode chains back to alpha. */
+export interface SupernetGradients {
+  loss: number;
+  /** Gradients of the shared weights on the path that ran (no entries for ops that did not run). */
+  grads: HostTensors;
+  /** dLoss/dw per edge, summed over the cells that share it. */
+  dw: number[][];
+  /** Per edge, the edge outputs' cotangent summed over batch, pixels, channels and cells (probe graphs only). */
+  probeSum: number[];
+}
+
+/**
+ * Runs an NB201 supernet on an engine. The shared weights live in the caller's state (host arrays), not
+ * here: each call writes the weights of the path it runs into a compiled graph for that path (kept in a
+ * small cache by path), so the runner holds nothing a checkpoint would need.
+ */
+export class Nb201SupernetRunner {
+  private readonly models = new Map<string, Model>();
+  readonly cells: string[];
+
+  constructor(
+    readonly engine: Engine,
+    readonly shape: SupernetShape,
+    private readonly cacheSize = 16,
+  ) {
+    this.cells = cellPaths(shape);
+  }
+
+  /** Fresh shared weights of every op (the supernet with all ops on every edge). */
+  initialWeights(rng: Rng): Weights {
+    const { params, state } = initNetwork(nb201Supernet(this.shape, ALL_OPS), this.shape.input, rng);
+    for (const cell of this.cells) for (let e = 0; e < NB201_EDGES; e++) delete params[`${edgePath(cell, e)}.w`];
+    return { params, state };
+  }
+
+  private model(paths: PathSet, probe: boolean, weights: Weights): Model {
+    const key = JSON.stringify([paths, probe]);
+    let model = this.models.get(key);
+    if (model) {
+      this.models.delete(key);
+    } else {
+      const graph = lowerNetwork(nb201Supernet(this.shape, paths, { probe }), this.shape.input);
+      model = this.engine.compile(graph, weights, { optimizer: { name: "sgd", momentum: 0, nesterov: false, weightDecay: 0 }, seed: 0 });
+      if (this.models.size >= this.cacheSize) {
+        const [oldest, evicted] = this.models.entries().next().value as [string, Model];
+        evicted.dispose();
+        this.models.delete(oldest);
+      }
+    }
+    this.models.set(key, model);
+    return model;
+  }
+
+  /** The shared weights plus this sample's mixing weights (and zero probes), as the path's graph wants them. */
+  private withMixing(weights: Weights, sample: Pick<EdgeSample, "paths" | "w" | "probe">): Weights {
+    const params: HostTensors = { ...weights.params };
+    for (const cell of this.cells) {
+      for (let e = 0; e < NB201_EDGES; e++) {
+        params[`${edgePath(cell, e)}.w`] = { shape: [sample.w[e].length], data: Float32Array.from(sample.w[e]) };
+        if (sample.probe) {
+          const channels = this.channelsOf(cell);
+          params[`${edgePath(cell, e)}.probe`] = { shape: [channels], data: new Float32Array(channels) };
+        }
+      }
+    }
+    return { params, state: weights.state };
+  }
+
+  private channelsOf(cell: string): number {
+    const index = this.cells.indexOf(cell);
+    return this.shape.channels * 2 ** Math.floor(index / this.shape.cellsPerStage);
+  }
+
+  private async prepared(weights: Weights, sample: Pick<EdgeSample, "paths" | "w" | "probe">): Promise<Model> {
+    const full = this.withMixing(weights, sample);
+    const model = this.model(sample.paths, sample.probe, full);
+    await model.setWeights(full);
+    return model;
+  }
+
+  /** Cross-entropy and its gradients on one batch, BatchNorm on batch statistics (training mode) unless `training` is false. */
+  async gradients(weights: Weights, sample: EdgeSample, x: Float32Array, labels: Int32Array, training = true): Promise<SupernetGradients> {
+    const model = await this.prepared(weights, sample);
+    const result = await model.valueAndGrad(x, labels.length, { kind: "crossEntropy", labels }, { training });
+    const grads: HostTensors = {};
+    const dw = sample.w.map((row) => row.map(() => 0));
+    const probeSum = sample.w.map(() => 0);
+    const owner = new Map<string, number>();
+    for (const cell of this.cells) for (let e = 0; e < NB201_EDGES; e++) owner.set(edgePath(cell, e), e);
+    for (const [name, grad] of Object.entries(result.grads)) {
+      const leaf = name.slice(name.lastIndexOf(".") + 1);
+      const edge = owner.get(name.slice(0, name.lastIndexOf(".")));
+      if (edge !== undefined && leaf === "w") grad.data.forEach((g, j) => (dw[edge][j] += g));
+      else if (edge !== undefined && leaf === "probe") probeSum[edge] += grad.data.reduce((a, b) => a + b, 0);
+      else grads[name] = grad;
+    }
+    return { loss: result.value, grads, dw, probeSum };
+  }
+
+  /** Logits [count, classes] of the network a sample runs; BatchNorm on batch statistics when `training`. */
+  async logits(weights: Weights, sample: Pick<EdgeSample, "paths" | "w" | "probe">, x: Float32Array, count: number, training: boolean): Promise<HostTensor> {
+    return (await this.prepared(weights, sample)).forward(x, count, training);
+  }
+
+  /**
+   * BatchNorm statistics recomputed for one path (SPOS, Guo et al. 2020, sec. 3.3): the mean over the
+   * calibration batches of each batch's statistics, read back from one momentum update per batch.
+   */
+  async recalibrate(weights: Weights, paths: PathSet, batches: Float32Array[], count: number): Promise<Weights> {
+    const sample = { paths, w: paths.map((p) => p.map(() => 1 / p.length)), probe: false };
+    const model = this.model(paths, false, this.withMixing(weights, sample));
+    const names = model.graph.state.map((s) => s.name);
+    const zeros: HostTensors = Object.fromEntries(names.map((n) => [n, { shape: weights.state[n].shape, data: new Float32Array(weights.state[n].data.length) }]));
+    const sums: HostTensors = Object.fromEntries(names.map((n) => [n, { shape: weights.state[n].shape, data: new Float32Array(weights.state[n].data.length) }]));
+    for (const x of batches) {
+      await model.setWeights(this.withMixing({ params: weights.params, state: { ...weights.state, ...zeros } }, sample));
+      await model.trainStep(x, count, new Int32Array(count), 0);
+      const after = (await model.weights()).state;
+      for (const n of names) after[n].data.forEach((v, i) => (sums[n].data[i] += v / BATCH_NORM_MOMENTUM / batches.length));
+    }
+    return { params: weights.params, state: { ...weights.state, ...sums } };
+  }
+
+  dispose(): void {
+    for (const model of this.models.values()) model.dispose();
+    this.models.clear();
+  }
+}
