@@ -9,7 +9,9 @@ import { runCli } from "./support.js";
 const cifar10 = nb201Benchmark("cifar10");
 
 async function keys(strategy: Strategy, trials = 13): Promise<string[]> {
-  const study = await Study.open({ storage: new MemoryStorage(), name: "r", space: nb201Space, strategy, objectives: [{ metric: "accuracy", direction: "maximize" }], seed: 3 });
+  // Multi-objective strategies (NSGA-II) refuse a single objective: give them accuracy and FLOPs.
+  const objectives = [{ metric: "accuracy", direction: "maximize" as const }, ...((strategy.minObjectives ?? 1) > 1 ? [{ metric: "flops", direction: "minimize" as const }] : [])];
+  const study = await Study.open({ storage: new MemoryStorage(), name: "r", space: nb201Space, strategy, objectives, seed: 3 });
   await study.optimize(cifar10, { totalTrials: trials });
   return (await study.trials()).map((t) => t.key);
 }

@@ -75,7 +75,11 @@ export function parseObjective(text: string, defaultDirection: (metric: string) 
   const hasDirection = parts.length > 1 && ["max", "maximize", "min", "minimize"].includes(last);
   const metric = hasDirection ? parts.slice(0, -1).join(":") : text;
   const direction = hasDirection ? last : undefined;
-  if (!metric || parts.some((p) => !p)) throw new NascentError(`objective '${text}' is not of the form metric or metric:max or metric:min`);
+  const directionWords = ["max", "maximize", "min", "minimize"];
+  const nameParts = hasDirection ? parts.slice(0, -1) : parts;
+  if (!metric || parts.some((p) => !p) || nameParts.some((p) => directionWords.includes(p))) {
+    throw new NascentError(`objective '${text}' is not of the form metric or metric:max or metric:min`);
+  }
   if (direction === undefined) return { metric, direction: defaultDirection(metric) };
   if (direction === "max" || direction === "maximize") return { metric, direction: "maximize" };
   if (direction === "min" || direction === "minimize") return { metric, direction: "minimize" };

@@ -1,7 +1,7 @@
 import { resolveArchitecture, type LlmArchitecture, type LlmConfig } from "../space/builtin/llm-architecture.js";
 import { trainingFlops } from "../cost/llm/flops.js";
 import { nonEmbeddingParams, totalParams } from "../cost/llm/params.js";
-import type { CausalLmShape } from "../nn/causal-lm.js";
+import type { CausalLmShape } from "../nn/causal-lm-shape.js";
 import { readKjvBible } from "../nn/data/kjv-bible.js";
 import { byteLevelSplits, type TextSplits } from "../nn/data/text.js";
 import { trainCausalLm } from "../nn/text-trainer.js";

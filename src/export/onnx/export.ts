@@ -31,11 +31,13 @@ interface ReadableTensor {
   readonly ref: { data(): Promise<unknown> };
 }
 
+const isHost = (t: HostTensor | ReadableTensor): t is HostTensor => "data" in t && t.data instanceof Float32Array;
+
 /** Weights as plain float32 arrays, from host tensors (trained or initialised weights) or device tensors (kept). */
 export async function weightsOf(params: Record<string, HostTensor | ReadableTensor>, state: Record<string, HostTensor | ReadableTensor>): Promise<WeightMap> {
   const entries = await Promise.all(
     Object.entries({ ...params, ...state }).map(async ([name, tensor]) =>
-      [name, "data" in tensor ? Float32Array.from(tensor.data) : Float32Array.from((await tensor.ref.data()) as Float32Array)] as const,
+      [name, isHost(tensor) ? Float32Array.from(tensor.data) : Float32Array.from((await tensor.ref.data()) as Float32Array)] as const,
     ),
   );
   return Object.fromEntries(entries);

@@ -1,5 +1,4 @@
-import type { Activation } from "../kinds/activation.js";
-import type { ParamInfo, Shape } from "../kinds/registry.js";
+import type { Activation, ParamInfo, Shape } from "./values.js";
 
 /**
  * The engine-neutral form of a network: a flat list of primitive operations (SSA: each node's value is

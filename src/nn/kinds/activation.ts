@@ -1,7 +1,8 @@
 import { registerKind } from "./registry.js";
 
 /** GELU is the tanh approximation (jax's default; PyTorch's approximate="tanh"). */
-export type Activation = "relu" | "relu6" | "hswish" | "hsigmoid" | "gelu" | "sigmoid";
+export type { Activation } from "../graph/values.js";
+import type { Activation } from "../graph/values.js";
 
 export interface ActivationLayer {
   kind: "activation";

@@ -18,17 +18,8 @@ export interface LayerKinds {}
 export type Layer = LayerKinds[keyof LayerKinds];
 
 /** Shape without the batch axis: [H, W, C] for images, [T, D] for tokens, [D] for vectors. */
-export type Shape = readonly number[];
-
-export type Init = "he" | "lecun" | "zeros" | "ones" | "normal02";
-
-export interface ParamInfo {
-  name: string;
-  shape: number[];
-  init: Init;
-  /** Inputs feeding one output, for scaled initialisation. */
-  fanIn: number;
-}
+export type { Init, ParamInfo, Shape } from "../graph/values.js";
+import type { Init, ParamInfo, Shape } from "../graph/values.js";
 
 /** A parameter as a kind declares it: by leaf name under the layer's path. */
 export interface ParamSpec {
