@@ -46,9 +46,9 @@ describe("NSGA-II", () => {
     const reference = [0, Math.max(...grid.map((m) => m[latency]))];
     const seeds = 7;
     const trials = 200;
-    // Random search's hypervolume has no closed form: simulate 2000 runs (uniform distinct draws of the table).
+    // Random search's hypervolume has no closed form: simulate 4000 runs (uniform distinct draws of the table).
     const rng = Rng.derive("random-search-hypervolume");
-    const randomVolumes = Array.from({ length: 2000 }, () =>
+    const randomVolumes = Array.from({ length: 4000 }, () =>
       hypervolume(distinctDraws(rng, trials, grid.length).map((i) => [grid[i].accuracy, grid[i][latency]]), reference, directions));
     const bar = empiricalMedianQuantile(randomVolumes, seeds);
     const volumes: number[] = [];
