@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   MemoryStorage,
+  Rng,
   Study,
   bohb,
   hyperbandPruner,
@@ -15,11 +16,16 @@ import {
   type ObjectiveSpec,
   type Pruner,
   type Strategy,
+  type TrialRecord,
 } from "../src/index.js";
 import { rungSteps } from "../src/pruner/successive-halving.js";
+import { distinctDraws, empiricalMedianQuantile } from "./random-baseline.js";
 
 const cifar10 = nb201Benchmark("cifar10");
 const EPOCHS = 27;
+
+/** What a cell whose table accuracy is `final` reports after `epoch` epochs. */
+const curve = (final: number, epoch: number) => final * (1 - 0.6 ** epoch);
 
 /** NB201 cells trained for up to 27 epochs: accuracy approaches the table's value along a learning curve. */
 const learningCurves: Evaluator = {
@@ -30,7 +36,7 @@ const learningCurves: Evaluator = {
   async evaluate(config: unknown, context: EvaluationContext) {
     const final = cifar10.lookup(config as Nb201Config);
     for (let epoch = 1; epoch <= EPOCHS; epoch++) {
-      await context.report(epoch, final.accuracy * (1 - 0.6 ** epoch));
+      await context.report(epoch, curve(final.accuracy, epoch));
       if (context.shouldPrune()) break;
     }
     return { ...final, epochs: EPOCHS };
@@ -84,19 +90,64 @@ describe("multi-fidelity", () => {
     assert.ok(front.length > 0 && front.every((t) => t.state === "complete"));
   });
 
-  const medianBestUnderHyperband = async (strategy: () => Strategy, seeds: number[], trials: number) => {
+  const hyperband = () => hyperbandPruner({ minResource: 1, maxResource: EPOCHS, reductionFactor: 3 });
+
+  const medianBestUnderHyperband = async (strategy: () => Strategy, seeds: number, trials: number) => {
     const bests: number[] = [];
-    for (const seed of seeds) {
-      const study = await run(strategy(), hyperbandPruner({ minResource: 1, maxResource: EPOCHS, reductionFactor: 3 }), seed, trials);
-      bests.push((await study.bestTrial())!.values![0]);
-    }
-    return bests.sort((a, b) => a - b)[(seeds.length - 1) >> 1];
+    for (let seed = 0; seed < seeds; seed++) bests.push((await (await run(strategy(), hyperband(), seed, trials)).bestTrial())!.values![0]);
+    return bests.sort((a, b) => a - b)[(seeds - 1) / 2];
   };
 
-  it("BOHB finds better cells than Hyperband's random sampling for the same number of trials", async () => {
-    const random = await medianBestUnderHyperband(randomSearch, [0, 1, 2, 3, 4], 250);
-    const modelled = await medianBestUnderHyperband(() => bohb(), [0, 1, 2, 3, 4], 250);
-    assert.ok(modelled > random, `bohb ${modelled} vs hyperband ${random}`);
+  /**
+   * The trials that complete when cells of table accuracy `finals` are trained one after another on
+   * `learningCurves` under Hyperband, without a study: thousands of runs of the baseline in a few seconds.
+   * The pruner is asked only at the rungs' epochs (1, 3, 9), the only reports it judges.
+   */
+  const completedUnderHyperband = (finals: readonly number[]): number[] => {
+    const pruner = hyperband();
+    const judged = new Set(rungSteps(1, 3, EPOCHS));
+    const trials: TrialRecord[] = [];
+    const completed: number[] = [];
+    for (const [number, final] of finals.entries()) {
+      const trial: TrialRecord = {
+        number, state: "running", config: null, key: String(number), note: null, values: null, metrics: null, violations: null,
+        intermediate: [], userAttrs: {}, error: null, worker: null, startedAt: 0, finishedAt: null, leaseExpiresAt: null,
+      };
+      trials.push(trial);
+      let pruned = false;
+      for (let epoch = 1; epoch <= EPOCHS && !pruned; epoch++) {
+        trial.intermediate.push({ step: epoch, value: curve(final, epoch) });
+        pruned = judged.has(epoch) && pruner.shouldPrune(trial, trials, "maximize");
+      }
+      trial.state = pruned ? "pruned" : "complete";
+      if (!pruned) completed.push(number);
+    }
+    return completed;
+  };
+
+  /** The 95th percentile of random sampling's median best under Hyperband over `seeds` runs, from 1000 simulated runs. */
+  const hyperbandRandomBar = (trials: number, seeds: number) => {
+    const accuracies = nb201Space.grid().map((c) => cifar10.lookup(c).accuracy);
+    const rng = Rng.derive("hyperband-random", trials);
+    const bests = Array.from({ length: 1000 }, () => {
+      const finals = distinctDraws(rng, trials, accuracies.length).map((i) => accuracies[i]);
+      return Math.max(...completedUnderHyperband(finals).map((n) => finals[n]));
+    });
+    return empiricalMedianQuantile(bests, seeds);
+  };
+
+  it("the simulation of random sampling under Hyperband completes the same trials as the study", async () => {
+    const trials = await (await run(randomSearch(), hyperband(), 0, 250)).trials();
+    const finals = trials.map((t) => cifar10.lookup(t.config as Nb201Config).accuracy);
+    const complete = trials.filter((t) => t.state === "complete").map((t) => t.number);
+    assert.ok(complete.length > 10 && complete.length < 200, `${complete.length} complete`);
+    assert.deepEqual(completedUnderHyperband(finals), complete);
+  });
+
+  it("BOHB beats the 95th percentile of Hyperband's random sampling's median best at 250 trials (5 seeds)", async () => {
+    const bar = hyperbandRandomBar(250, 5);
+    const modelled = await medianBestUnderHyperband(() => bohb(), 5, 250);
+    assert.ok(modelled > bar, `bohb's median ${modelled} vs Hyperband's random sampling's 95th percentile ${bar}`);
   });
 
   it("BOHB with a GP model proposes from the history alone: a fresh instance mid-study changes nothing", async () => {
@@ -110,9 +161,9 @@ describe("multi-fidelity", () => {
     assert.deepEqual(await keys(other), await keys(uninterrupted));
   });
 
-  it("BOHB with a GP model also beats Hyperband's random sampling", async () => {
-    const random = await medianBestUnderHyperband(randomSearch, [0, 1, 2], 150);
-    const modelled = await medianBestUnderHyperband(() => bohb({ model: "gp" }), [0, 1, 2], 150);
-    assert.ok(modelled > random, `bohb-gp ${modelled} vs hyperband ${random}`);
+  it("BOHB with a GP model beats the 95th percentile of Hyperband's random sampling's median best at 150 trials (3 seeds)", async () => {
+    const bar = hyperbandRandomBar(150, 3);
+    const modelled = await medianBestUnderHyperband(() => bohb({ model: "gp" }), 3, 150);
+    assert.ok(modelled > bar, `bohb-gp's median ${modelled} vs Hyperband's random sampling's 95th percentile ${bar}`);
   });
 });
