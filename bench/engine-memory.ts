@@ -1,7 +1,7 @@
 /**
  * Memory of the default engine (torch when its addon loads), each in a fresh process:
- *   nb201: peak resident memory training the NB201 network (C=16, N=5, 32x32x3) at batch 64 for 20 steps;
- *   steps: resident memory growth over 1,000 training steps of the reference CNN (batch 128, 28x28x1),
+ *   nb201: peak resident memory training the NB201 network (C=16, N=5, 32x32x3) at batch 64 for 5 steps;
+ *   steps: resident memory growth over 1,000 training steps of the reference CNN (batch 32, 28x28x1),
  *          measured from step 100 (allocator warm) to step 1,100.
  *   node dist/bench/engine-memory.js            # both, one JSON line each, then a summary line
  */
@@ -34,13 +34,13 @@ async function train(network: Layer, input: [number, number, number], batch: num
 
 async function child(which: string): Promise<void> {
   if (which === "nb201") {
-    const engine = await train(nb201Network(nb201Space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"), 10), [32, 32, 3], 64, 20, () => {});
+    const engine = await train(nb201Network(nb201Space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"), 10), [32, 32, 3], 64, 5, () => {});
     console.log(JSON.stringify({ nb201_batch64_peak_rss_mib: Math.round((process.resourceUsage().maxRSS * 1024) / MIB), engine }));
   } else {
     const cnn = seq(conv(16, 3, { bias: true }), act("relu"), conv(32, 3, { stride: 2, bias: true }), act("relu"), conv(64, 3, { stride: 2, bias: true }), act("relu"), { kind: "globalPool" }, { kind: "dense", out: 10 });
     let at100 = 0;
     let started = 0;
-    const engine = await train(cnn, [28, 28, 1], 128, 1100, (step) => {
+    const engine = await train(cnn, [28, 28, 1], 32, 1100, (step) => {
       if (step === 100) {
         at100 = process.memoryUsage().rss;
         started = performance.now();
