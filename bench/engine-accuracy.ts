@@ -8,7 +8,7 @@ import { act, conv, seq } from "../src/nn/blocks.js";
 import { loadFashionMnist } from "../src/nn/data/fashion-mnist.js";
 import { availableEngines, loadEngine } from "../src/nn/engine/index.js";
 import { trainNetwork } from "../src/nn/trainer.js";
-import { Rng } from "../src/util/rng.js";
+import { Rng } from "../src/core/rng.js";
 
 const limitArg = process.argv.indexOf("--train-limit");
 const data = loadFashionMnist({ trainLimit: limitArg > 0 ? Number(process.argv[limitArg + 1]) : undefined });
