@@ -9,6 +9,7 @@
  *
  * Prints a table, writes docs/bench/distributed.json.
  */
+import { registeredStrategy } from "../src/strategy/registry.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -100,7 +101,7 @@ async function askTell(size: number, url: string, ops: number) {
   await setup.close();
 
   const timed = timedStorage(new PostgresStorage(url));
-  const study = await Study.load(timed.storage, "ask-tell");
+  const study = await Study.load(timed.storage, "ask-tell", { strategies: registeredStrategy });
   await study.trials(); // a new worker reads the study once
   const storageMs: number[] = [];
   const totalMs: number[] = [];

@@ -1,8 +1,8 @@
 /**
- * The process one training trial runs in (forked by TrainEvaluator). jax-js's wasm allocator keeps freed
- * buffers in per-size free lists that are never merged or returned, so every new architecture claims new
- * memory and a long search in one process hits the 4 GiB wasm limit; a process per trial starts clean,
- * and a crash in one trial cannot take the search down with it.
+ * The process one training trial runs in (forked by TrainEvaluator). A crash in one trial cannot take the
+ * search down with it; and on the jax engine, whose wasm allocator keeps freed buffers in per-size free
+ * lists that are never returned, every new architecture would otherwise claim new memory until a long
+ * search hits the 4 GiB wasm limit.
  */
 import { runTrainJob, type EpochVerdict, type TrainJob, type TrainMessage } from "./train-job.js";
 

@@ -12,7 +12,7 @@ export { TRAIN_DATASETS };
 export interface TrainEvaluatorOptions extends TrainSettings {
   /** Called with each trial's progress (for progress bars). */
   onProgress?: (trial: number, step: number, totalSteps: number, loss: number) => void;
-  /** Threads each training process gives jax-js (NASCENT_THREADS in the environment wins; default: all cores). */
+  /** Threads each training process gives the engine (NASCENT_THREADS in the environment wins; default: all cores). */
   threadsPerTrial?: number;
 }
 
@@ -28,7 +28,8 @@ const TRAIN_PROCESS = fileURLToPath(new URL("./train-process.js", import.meta.ur
 
 /**
  * Real training as an evaluator: each config is built into a network (nb201, mobilenet, vit) and trained
- * on the dataset on jax-js, in a process of its own (see train-process.ts), with validation accuracy
+ * on the dataset on the engine (torch where its addon loads, else jax-js: nn/engine), in a process of its own
+ * (see train-process.ts), with validation accuracy
  * reported after every epoch so pruners work.
  */
 export class TrainEvaluator implements Evaluator {
