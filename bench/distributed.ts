@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { Rng, Study, nb201Space, type Storage } from "../src/index.js";
+import { Rng, Study, nb301Space, type Storage } from "../src/index.js";
 import { PostgresStorage } from "../src/storage/postgres.js";
 import { startCli } from "../tests/hosts.js";
 import { startPostgres } from "../tests/postgres-server.js";
@@ -82,17 +82,17 @@ function timedStorage(inner: Storage): { storage: Storage; spent: () => number; 
 
 async function askTell(size: number, url: string, ops: number) {
   const setup = new PostgresStorage(url);
-  await Study.open({ storage: setup, name: "ask-tell", space: nb201Space, seed: 0 });
+  await Study.open({ storage: setup, name: "ask-tell", space: nb301Space, seed: 0 });
   const rng = Rng.derive("bench prefill", size);
   const client = new pg.Client(url);
   await client.connect();
   for (let from = 0; from < size; from += 10_000) {
-    const configs = Array.from({ length: Math.min(10_000, size - from) }, () => nb201Space.sample(rng));
+    const configs = Array.from({ length: Math.min(10_000, size - from) }, () => nb301Space.sample(rng));
     await client.query(
       `INSERT INTO nascent_trials (study_id, number, state, config, key, trial_values, metrics, started_at, finished_at, seq)
        SELECT 1, n, 'complete', c, k, '[' || v || ']', '{"value":' || v || '}', nascent_now_ms(), nascent_now_ms(), n + 1
        FROM unnest($1::int[], $2::text[], $3::text[], $4::float8[]) AS u(n, c, k, v)`,
-      [configs.map((_, i) => from + i), configs.map((c) => JSON.stringify(c)), configs.map((c) => nb201Space.key(c)), configs.map(() => rng.float())],
+      [configs.map((_, i) => from + i), configs.map((c) => JSON.stringify(c)), configs.map((c) => nb301Space.key(c)), configs.map(() => rng.float())],
     );
   }
   await client.query("UPDATE nascent_studies SET n_trials = $1, seq = $2 WHERE id = 1", [size, size]);
@@ -149,7 +149,7 @@ try {
   for (const s of scaling) {
     console.log(`| ${s.workers} | ${s.trials} | ${s.seconds.toFixed(2)} | ${s.steadyTrials} | ${s.trialsPerSecond.toFixed(2)} | ${(s.trialsPerSecond / base).toFixed(2)}x |`);
   }
-  console.log("\nPer ask+tell (median ms), random strategy on NAS-Bench-201, study already holding N trials\n");
+  console.log("\nPer ask+tell (median ms), random strategy on the DARTS (NB301) space, study already holding N trials\n");
   console.log("| N | nascent storage | nascent ask+tell | Optuna 3.1 RDB storage | Optuna ask+tell | nascent / Optuna (storage) |\n|---:|---:|---:|---:|---:|---:|");
   nascent.forEach((n, i) => {
     const o = reference[i];
