@@ -1,8 +1,21 @@
 import { cpus } from "node:os";
-import * as ort from "onnxruntime-node";
+import { NascentError } from "../../core/errors.js";
 import { exportOnnx, type WeightMap } from "../../export/onnx/export.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import type { DeviceDescription, LatencyDevice, PreparedNetwork } from "./device.js";
+
+type OrtNode = typeof import("onnxruntime-node");
+let loaded: OrtNode | undefined;
+
+/** onnxruntime-node is an optional dependency (its post-install downloads CUDA libraries): loaded when first used. */
+async function ortNode(): Promise<OrtNode> {
+  try {
+    loaded ??= (await import("onnxruntime-node")) as OrtNode;
+    return loaded;
+  } catch {
+    throw new NascentError("the ort-node device needs onnxruntime-node, which is not installed (its post-install downloads CUDA libraries): run ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node");
+  }
+}
 
 /**
  * onnxruntime-node on the CPU (the runtime a Node service ships with): the exported ONNX model with all graph
@@ -17,10 +30,11 @@ export class OrtNodeDevice implements LatencyDevice {
   }
 
   describe(): DeviceDescription {
-    return { device: this.name, runtime: `onnxruntime-node ${ort.env.versions.common}`, cpu: cpus()[0]?.model ?? "unknown", threads: this.threads || cpus().length };
+    return { device: this.name, runtime: `onnxruntime-node ${loaded?.env.versions.common ?? ""}`.trimEnd(), cpu: cpus()[0]?.model ?? "unknown", threads: this.threads || cpus().length };
   }
 
   async prepare(network: Layer, input: Shape, weights: WeightMap): Promise<PreparedNetwork> {
+    const ort = await ortNode();
     const session = await ort.InferenceSession.create(exportOnnx(network, input, weights), {
       intraOpNumThreads: this.threads,
       interOpNumThreads: 1,
