@@ -1,8 +1,9 @@
+import { objectivesFor } from "../objectives.js";
 import type { Command } from "commander";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
 import { STRATEGY_NAMES, defaultPruner, resolveStrategy } from "../../strategy/registry.js";
-import { parseConstraint, parseObjective } from "../../core/objectives.js";
+import { parseConstraint } from "../../core/objectives.js";
 import { PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
 import { parseOptionPairs } from "../../space/options.js";
 import { checkStudyName } from "../../core/study-name.js";
@@ -55,10 +56,7 @@ export function registerCreate(program: Command): void {
       const strategyOptions = parseOptionPairs(options.option, "--option");
       const strategy = resolveStrategy(options.strategy, strategyOptions);
       const evaluator = await resolveEvaluator(options);
-      const defaultDirection = (metric: string) => evaluator.metrics.find((m) => m.name === metric)?.direction ?? "maximize";
-      const objectives = options.objective.length
-        ? options.objective.map((o) => parseObjective(o, defaultDirection))
-        : [{ metric: evaluator.metrics[0].name, direction: evaluator.metrics[0].direction }];
+      const objectives = objectivesFor(options.objective, evaluator, strategy, options.strategy);
       evaluator.checkSpace(space);
       const prunerOptions = parseOptionPairs(options.prunerOption, "--pruner-option");
       const pruner = resolvePruner(options.pruner ?? defaultPruner(options.strategy), evaluator, prunerOptions);

@@ -1,8 +1,9 @@
+import { objectivesFor } from "../objectives.js";
 import type { Command } from "commander";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
 import { STRATEGY_NAMES, defaultPruner, resolveStrategy } from "../../strategy/registry.js";
-import { parseConstraint, parseObjective } from "../../core/objectives.js";
+import { parseConstraint } from "../../core/objectives.js";
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, Study } from "../../study/study.js";
 import { isDetachedWorker } from "../../study/worker.js";
 import type { TrialRecord } from "../../core/trial.js";
@@ -76,13 +77,7 @@ export function registerSearch(program: Command): void {
       const strategy = prior.length ? warmStarted(baseStrategy, prior, { seeds: options.warmSeeds }) : baseStrategy;
       const trainingProgress = new TrainingProgress();
       const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
-      const defaultDirection = (metric: string) => evaluator.metrics.find((m) => m.name === metric)?.direction ?? "maximize";
-      const objectives = options.objective.length
-        ? options.objective.map((o) => parseObjective(o, defaultDirection))
-        : [{ metric: evaluator.metrics[0].name, direction: evaluator.metrics[0].direction }];
-      if (objectives.length < (strategy.minObjectives ?? 1)) {
-        throw new NascentError(`strategy '${options.strategy}' needs at least ${strategy.minObjectives} objectives, got ${objectives.length} (add --objective METRIC[:min|max])`);
-      }
+      const objectives = objectivesFor(options.objective, evaluator, strategy, options.strategy);
       evaluator.checkSpace(space);
       const prunerOptions = parseOptionPairs(options.prunerOption, "--pruner-option");
       const pruner = resolvePruner(options.pruner ?? defaultPruner(options.strategy), evaluator, prunerOptions);
