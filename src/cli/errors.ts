@@ -22,6 +22,13 @@ const USER_SYSTEM_ERRORS: Record<string, string> = {
   EROFS: "read-only file system",
   EADDRINUSE: "address already in use (choose another --port)",
   EADDRNOTAVAIL: "address not available (check --host)",
+  ENOTFOUND: "host not found",
+  ECONNREFUSED: "connection refused (is the server running?)",
+  SQLITE_NOTADB: "not an SQLite database",
+  // PostgreSQL SQLSTATEs that name the user's URL: no such database, role or password.
+  "3D000": "no such database on the server",
+  "28000": "the server refused this role",
+  "28P01": "the server refused the password",
 };
 
 interface SystemError extends Error {
@@ -70,6 +77,11 @@ export function reportError(error: unknown, commanderPrinted: boolean): number {
     return EXIT.badInput;
   }
   const system = error instanceof Error ? describeSystemError(error as SystemError) : undefined;
+  // Node's own range checks on values the user gave (a --port outside 0..65535).
+  if (!system && error instanceof RangeError && /port/i.test(error.message)) {
+    process.stderr.write(errorLine(error.message));
+    return EXIT.badInput;
+  }
   if (system) {
     process.stderr.write(errorLine(system));
     return EXIT.badInput;

@@ -1,4 +1,4 @@
-import { ConfigError, allIssues } from "../core/errors.js";
+import { ConfigError, NascentError, allIssues, type ConfigIssue } from "../core/errors.js";
 import { describe } from "../core/json.js";
 import type { Rng } from "../core/rng.js";
 import { Space, fieldPath, isPlainObject, product, type Infer, type SpaceJson, type Suggest } from "./space.js";
@@ -96,10 +96,22 @@ export function checkFields(fields: Shape, value: unknown, path: string, allowed
   return allIssues(problems);
 }
 
-/** The fields of an object space's JSON, each read back as a space. */
+/** The fields of an object space's JSON, each read back as a space; the problems of every field are reported together. */
 export function readFields(r: SpaceJsonReader, field: string): Shape {
   const at = fieldPath(r.path, field);
-  return Object.fromEntries(Object.entries(r.record(field)).map(([name, f]) => [name, r.space(f, fieldPath(at, name))]));
+  const issues: ConfigIssue[] = [];
+  const fields = Object.entries(r.record(field)).flatMap(([name, f]): [string, Space<unknown>][] => {
+    try {
+      return [[name, r.space(f, fieldPath(at, name))]];
+    } catch (error) {
+      if (!(error instanceof NascentError)) throw error;
+      // A nested error already names its path in its message.
+      issues.push(...(error instanceof ConfigError ? error.issues : [{ path: "", code: "invalid_value" as const, message: error.message }]));
+      return [];
+    }
+  });
+  if (issues.length) throw ConfigError.of(issues);
+  return Object.fromEntries(fields);
 }
 
 registerSpaceKind({ type: "object", read: (r) => new ObjectSpace(readFields(r, "fields")) });

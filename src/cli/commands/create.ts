@@ -2,6 +2,8 @@ import { objectivesFor } from "../objectives.js";
 import type { Command } from "commander";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
+import { MemoryStorage } from "../../storage/memory.js";
+import { NascentError } from "../../core/errors.js";
 import { STRATEGY_NAMES, defaultPruner, resolveStrategy } from "../../strategy/registry.js";
 import { parseConstraint } from "../../core/objectives.js";
 import { PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
@@ -61,14 +63,21 @@ export function registerCreate(program: Command): void {
       const prunerOptions = parseOptionPairs(options.prunerOption, "--pruner-option");
       const pruner = resolvePruner(options.pruner ?? defaultPruner(options.strategy), evaluator, prunerOptions);
       await evaluator.close?.();
+      const definition = {
+        name: checkStudyName(options.study), space, strategy, strategyOptions, prunerOptions, objectives, constraints: options.constraint.map(parseConstraint),
+        seed: options.seed, evaluator: evaluator.name, pruner, run: workerPlan(options, options.trials, options.window, Math.round(options.lease * 1000)),
+      };
+      // A dry run in memory: the checks `search` makes (metrics the evaluator measures, a first proposal) fail here,
+      // not later on every worker.
+      const probe = await Study.open({ storage: new MemoryStorage(), ...definition });
+      probe.checkEvaluator(evaluator);
+      await probe.ask();
       const storage = openStorage(options.storage);
       try {
-        const study = await Study.open({
-          storage, name: checkStudyName(options.study), space, strategy, strategyOptions, prunerOptions, objectives, constraints: options.constraint.map(parseConstraint),
-          seed: options.seed, evaluator: evaluator.name, pruner, run: workerPlan(options, options.trials, options.window, Math.round(options.lease * 1000)),
-        });
+        if (await storage.loadStudy(options.study)) throw new NascentError(`study '${options.study}' already exists in ${storage.url}: choose another --study name (workers join it with nascent worker)`);
+        const study = await Study.open({ storage, ...definition });
         if (options.json) printJsonLine(study.spec);
-        else console.log(`created study ${study.name} in ${storage.url}: ${options.trials} trials of ${evaluator.name}; start workers with nascent worker --storage URL --study ${study.name}`);
+        else console.log(`created study ${study.name} in ${storage.url}: ${options.trials} trials of ${evaluator.name}; start workers with nascent worker --storage ${options.storage} --study ${study.name}`);
       } finally {
         await storage.close();
       }

@@ -5,7 +5,7 @@ import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
 import { STRATEGY_NAMES, defaultPruner, resolveStrategy } from "../../strategy/registry.js";
 import { parseConstraint } from "../../core/objectives.js";
 import { DEFAULT_MAX_CONSECUTIVE_FAILURES, Study } from "../../study/study.js";
-import { isDetachedWorker } from "../../study/worker.js";
+import { isDeadLocalWorker, isDetachedWorker } from "../../study/worker.js";
 import type { TrialRecord } from "../../core/trial.js";
 import { PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
 import { parseOptionPairs } from "../../space/options.js";
@@ -106,6 +106,8 @@ export function registerSearch(program: Command): void {
           resume: options.resume,
           run: workerPlan(options, options.trials, options.concurrency),
         });
+        // Trials whose lease already ran out are failed first, so the warnings below describe what will run.
+        await storage.failStaleTrials(study.id, isDeadLocalWorker);
         const before = await study.trials();
         warnAboutHeldPlaces(study.name, storage.url, before, options.trials);
         const already = before.filter((t) => t.state === "complete" || t.state === "pruned").length;
@@ -126,6 +128,13 @@ export function registerSearch(program: Command): void {
         }
         const trials = await study.trials();
         const complete = trials.filter((t) => t.state === "complete").length;
+        const held = trials.filter((t) => t.state === "complete" || t.state === "pruned").length;
+        if (held < options.trials && !controller.signal.aborted) {
+          process.stderr.write(
+            `nascent: warning: study '${study.name}' holds ${held} complete or pruned trials, fewer than --trials ${options.trials}: ` +
+              `${options.timeout !== undefined ? "--timeout stopped it, or " : ""}the strategy has no untried configuration left (a failed trial's config is not proposed again)\n`,
+          );
+        }
         const best = await bestJson(study);
         if (options.json) {
           printJsonLine({ study: study.name, trials: complete, best });
