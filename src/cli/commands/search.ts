@@ -1,3 +1,4 @@
+import { interruptOnSignals } from "../interrupt.js";
 import { objectivesFor } from "../objectives.js";
 import type { Command } from "commander";
 import { resolveSpace } from "../../space/builtin/index.js";
@@ -82,13 +83,7 @@ export function registerSearch(program: Command): void {
       const prunerOptions = parseOptionPairs(options.prunerOption, "--pruner-option");
       const pruner = resolvePruner(options.pruner ?? defaultPruner(options.strategy), evaluator, prunerOptions);
       const storage = openStorage(options.storage);
-      const controller = new AbortController();
-      const interrupt = () => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write("\nnascent: interrupted; finishing the study record (Ctrl-C again to quit at once)\n");
-        controller.abort();
-      };
-      process.on("SIGINT", interrupt).on("SIGTERM", interrupt);
+      const controller = interruptOnSignals("nascent: interrupted; finishing the study record (Ctrl-C again to quit at once)");
       const started = Date.now();
       try {
         const study = await Study.open({
@@ -150,7 +145,7 @@ export function registerSearch(program: Command): void {
         }
         if (controller.signal.aborted) process.exitCode = 130;
       } finally {
-        process.off("SIGINT", interrupt).off("SIGTERM", interrupt);
+        controller.release();
         await storage.close();
       }
     });

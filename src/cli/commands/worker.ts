@@ -1,3 +1,4 @@
+import { interruptOnSignals } from "../interrupt.js";
 import type { Command } from "commander";
 import { spaceFromJson } from "../../space/from-json.js";
 import { openStorage } from "../../storage/open.js";
@@ -35,13 +36,7 @@ export function registerWorker(program: Command): void {
     .option("--json", "print one JSON summary as the last line of stdout")
     .action(async (options: WorkerCliOptions) => {
       const storage = openStorage(options.storage);
-      const controller = new AbortController();
-      const interrupt = () => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write("\nnascent worker: interrupted; failing its running trials so others re-run them\n");
-        controller.abort();
-      };
-      process.on("SIGINT", interrupt).on("SIGTERM", interrupt);
+      const controller = interruptOnSignals("nascent worker: interrupted; failing its running trials so others re-run them");
       try {
         const stored = await storage.loadStudy(options.study);
         if (!stored) throw new NascentError(`no study '${options.study}' in ${storage.url} (create it with nascent create)`);
@@ -73,7 +68,7 @@ export function registerWorker(program: Command): void {
         else console.log(`worker ${summary.worker}: ${summary.recorded.length} trials recorded, ${summary.refused.length} refused; study ${spec.name} now ${JSON.stringify(counts)}`);
         if (controller.signal.aborted) process.exitCode = 130;
       } finally {
-        process.off("SIGINT", interrupt).off("SIGTERM", interrupt);
+        controller.release();
         await storage.close();
       }
     });
