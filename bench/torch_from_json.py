@@ -218,6 +218,7 @@ def measure(spec):
 def main():
     request = json.load(sys.stdin)
     torch.set_num_threads(request["threads"])
+    torch.set_flush_denormal(True)  # the torch engine's addon sets the same flag
     torch.manual_seed(0)
     print(json.dumps({"torch": torch.__version__, "models": {m["name"]: measure(m) for m in request["models"]}}))
 
