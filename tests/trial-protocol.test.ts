@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { lastJsonLine, needs, requirePresent, runCli, tempDir } from "./support.js";
+import { CLI, lastJsonLine, needs, requirePresent, runCli, tempDir } from "./support.js";
 
 const EXAMPLES = fileURLToPath(new URL("../../examples/protocol/", import.meta.url));
 const nascent = (...args: string[]) => runCli(args);
@@ -106,6 +106,32 @@ console.log(JSON.stringify({ nascent: "result", value: q })); })();`,
     const all = trials(storage, "silent");
     assert.deepEqual(all.map((t) => t.state), ["failed", "failed", "failed"]);
     for (const t of all) assert.match(t.error ?? "", /bad report line/);
+  });
+
+  it("ends a trial program's whole process group when nascent itself is killed with SIGKILL", async () => {
+    const pidFile = join(dir, "grandchild.pid");
+    const command = `sleep 300 & echo $! > "${pidFile}"; wait`;
+    const search = spawn(process.execPath, [CLI, "search", "--space", space, "--command", command, "--trials", "1", "--seed", "1", "--storage", storage, "--study", "killed"], { stdio: "ignore" });
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const until = async (what: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end; ) {
+        if (what()) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return what();
+    };
+    assert.ok(await until(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() !== "", 20_000), "the trial program started");
+    const grandchild = Number(readFileSync(pidFile, "utf8"));
+    assert.ok(alive(grandchild));
+    search.kill("SIGKILL");
+    assert.ok(await until(() => !alive(grandchild), 10_000), `the trial's process ${grandchild} outlived nascent`);
   });
 
   it("refuses --command together with --benchmark", () => {

@@ -1,9 +1,11 @@
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 
 /**
  * A trial program's process group: the shell nascent starts leads it, and everything the program starts
  * (data loaders, `sleep 1000 &`) joins it unless it deliberately leaves. Ending a trial ends the whole group:
- * SIGTERM at once, SIGKILL after a grace period. Groups still alive when nascent itself exits are killed then.
+ * SIGTERM at once, SIGKILL after a grace period. Groups still alive when nascent itself exits are killed then;
+ * when nascent is killed outright (SIGKILL, the OOM killer), no exit hook runs, so a sentinel outside the group
+ * ends it: see `watch`.
  */
 export class ProcessGroup {
   private killTimer: NodeJS.Timeout | undefined;
@@ -13,7 +15,10 @@ export class ProcessGroup {
     private readonly child: ChildProcess,
     private readonly graceSeconds: number,
   ) {
-    if (child.pid !== undefined) LIVE.add(child.pid);
+    if (child.pid !== undefined) {
+      LIVE.add(child.pid);
+      if (process.platform !== "win32") watch(child.pid, graceSeconds);
+    }
   }
 
   /** SIGTERM to every process of the group now, SIGKILL to whatever is left after the grace period. */
@@ -39,6 +44,26 @@ export class ProcessGroup {
     } catch {
       // the group is already gone
     }
+  }
+}
+
+/**
+ * A POSIX shell, in its own group and detached from nascent, that polls once a second: when the trial's group
+ * is gone it exits; when nascent is gone it ends the group (SIGTERM, SIGKILL after the grace period). Linux's
+ * PR_SET_PDEATHSIG would do this without polling but is not reachable from Node, and it fires on the death of
+ * the spawning thread, not of the process.
+ */
+const SENTINEL = `while kill -0 "$1" 2>/dev/null; do kill -0 -"$2" 2>/dev/null || exit 0; sleep 1; done
+kill -TERM -"$2" 2>/dev/null || exit 0
+sleep "$3"; kill -KILL -"$2" 2>/dev/null; exit 0`;
+
+function watch(pgid: number, graceSeconds: number): void {
+  try {
+    const sentinel = spawn("/bin/sh", ["-c", SENTINEL, "nascent-sentinel", String(process.pid), String(pgid), String(Math.max(0, Math.ceil(graceSeconds)))], { detached: true, stdio: "ignore" });
+    sentinel.on("error", () => undefined);
+    sentinel.unref();
+  } catch {
+    // no /bin/sh: the exit hook below still covers every ending but SIGKILL
   }
 }
 
