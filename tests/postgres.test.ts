@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, describe, it } from "node:test";
 import pg from "pg";
 import { PostgresStorage } from "../src/storage/postgres.js";
-import { isTransient } from "../src/storage/postgres-retry.js";
+import { isTransient, withRetry } from "../src/storage/postgres-retry.js";
 import { nb201Space, type StudySpec } from "../src/index.js";
 import { postgresUnavailable, startPostgres, type PostgresServer } from "./postgres-server.js";
 import { describeStorageConformance } from "../src/storage/conformance.js";
@@ -99,5 +99,16 @@ describe("postgres storage under concurrency and lost connections", { skip }, ()
     assert.ok(isTransient(new Error("Connection terminated unexpectedly")));
     assert.ok(!isTransient({ code: "23505", message: "duplicate key value violates unique constraint" }));
     assert.ok(!isTransient({ code: "42P01", message: "relation does not exist" }));
+  });
+
+  it("says once, not silently, that it keeps retrying an unreachable server, then gives up with the cause", async () => {
+    const warnings: string[] = [];
+    const unreachable = Object.assign(new Error("connect EHOSTUNREACH 10.9.9.9:5432"), { code: "EHOSTUNREACH" });
+    await assert.rejects(
+      withRetry("connect", { deadlineMs: 300, firstDelayMs: 5, maxDelayMs: 20, warnAfterMs: 50, warn: (m) => warnings.push(m) }, () => Promise.reject(unreachable)),
+      /PostgreSQL connect: still failing after \d+ s of retries: connect EHOSTUNREACH/,
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /EHOSTUNREACH 10\.9\.9\.9:5432; retrying for up to 0 s/);
   });
 });

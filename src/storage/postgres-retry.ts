@@ -25,9 +25,18 @@ export interface RetryPolicy {
   deadlineMs: number;
   firstDelayMs: number;
   maxDelayMs: number;
+  /** Told once per call when failures have lasted `warnAfterMs`, so a long wait is never silent. */
+  warn?: (message: string) => void;
+  warnAfterMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { deadlineMs: 120_000, firstDelayMs: 50, maxDelayMs: 2_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  deadlineMs: 120_000,
+  firstDelayMs: 50,
+  maxDelayMs: 2_000,
+  warnAfterMs: 2_000,
+  warn: (message) => process.stderr.write(`nascent: ${message}\n`),
+};
 
 /**
  * Runs `operation` until it succeeds, retrying transient failures with exponential backoff. The operation
@@ -37,6 +46,7 @@ export const DEFAULT_RETRY: RetryPolicy = { deadlineMs: 120_000, firstDelayMs: 5
 export async function withRetry<T>(what: string, policy: RetryPolicy, operation: (attempt: number) => Promise<T>): Promise<T> {
   const started = Date.now();
   let delay = policy.firstDelayMs;
+  let warned = false;
   for (let attempt = 0; ; attempt++) {
     try {
       return await operation(attempt);
@@ -44,6 +54,10 @@ export async function withRetry<T>(what: string, policy: RetryPolicy, operation:
       if (!isTransient(error)) throw error;
       if (Date.now() - started + delay > policy.deadlineMs) {
         throw new NascentError(`PostgreSQL ${what}: still failing after ${((Date.now() - started) / 1000).toFixed(0)} s of retries: ${(error as Error).message}`);
+      }
+      if (!warned && policy.warn && Date.now() - started >= (policy.warnAfterMs ?? 0)) {
+        warned = true;
+        policy.warn(`PostgreSQL ${what}: ${(error as Error).message}; retrying for up to ${Math.round(policy.deadlineMs / 1000)} s (Ctrl-C to stop)`);
       }
       await sleep(delay);
       delay = Math.min(policy.maxDelayMs, delay * 2);
