@@ -7,12 +7,15 @@
  *   NB201-space supernet (all 5 ops on every edge, summed with softmax weights: the DARTS mixed op, C=16,
  *   N=5, 32x32x3, batch 64).
  * One step = forward, backward, SGD momentum update. PyTorch builds the same networks from the same JSON
- * (bench/torch_from_json.py). Prints a table, then one JSON object as the last stdout line.
+ * (bench/torch_from_json.py) and runs them twice, in its default NCHW memory format and in channels-last (its
+ * CPU performance guide's advice for convolutions, the format the torch engine holds images in); the ratio is
+ * against the faster of the two. Prints a table, then one JSON object as the last stdout line.
  *
  *   npm run bench:train                  # all engines that load; JAX_STEPS=0 leaves jax-js out
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { act, conv, seq } from "../src/nn/blocks.js";
 import { mobilenetNetwork } from "../src/nn/builders/mobilenet.js";
@@ -88,13 +91,13 @@ async function measure(engineName: EngineName, model: BenchModel, steps: number,
 }
 
 /** PyTorch on one model (a process per model, run right after nascent's engines on it, so both see the same machine load). */
-async function pytorch(threads: number, models: BenchModel[]): Promise<{ torch: string; models: Record<string, Throughput> } | { error: string }> {
+async function pytorch(threads: number, models: BenchModel[], channelsLast: boolean): Promise<{ torch: string; models: Record<string, Throughput> } | { error: string }> {
   if (!existsSync(PYTHON)) return { error: `${PYTHON} not found` };
   const script = fileURLToPath(new URL("../../bench/torch_from_json.py", import.meta.url));
   const env = { ...process.env };
   // Debian's torch uses the reference BLAS unless an optimised one is preloaded; the OpenMP OpenBLAS, never the pthread one.
   if (existsSync(OPENBLAS_OPENMP)) env.LD_LIBRARY_PATH = [OPENBLAS_OPENMP, env.LD_LIBRARY_PATH].filter(Boolean).join(":");
-  const request = { threads, models: models.map((m) => ({ name: m.name, network: m.network, input: m.input, batch: m.batch, steps: m.steps, warmup: WARMUP })) };
+  const request = { threads, models: models.map((m) => ({ name: m.name, network: m.network, input: m.input, batch: m.batch, steps: m.steps, warmup: WARMUP, channels_last: channelsLast })) };
   return new Promise((resolve) => {
     const child = execFile(PYTHON, [script], { env, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) resolve({ error: /No module named 'torch'/.test(stderr) ? "python3-torch not installed" : stderr.trim().split("\n").at(-1) ?? error.message });
@@ -109,42 +112,55 @@ const ok = (r: Throughput | { error: string } | undefined): Throughput | undefin
 
 async function main(): Promise<void> {
   const threads = defaultThreads();
+  const loadBefore = loadavg()[0];
   const engines = availableEngines().filter((e) => e !== "jax" || JAX_STEPS > 0);
   const results: Record<string, Partial<Record<EngineName, Throughput | { error: string }>>> = {};
   const theirs: Record<string, Throughput> = {};
+  const theirsLast: Record<string, Throughput> = {};
   let reference: { torch: string } | { error: string } = { error: "not run" };
   for (const model of MODELS) {
     results[model.name] = {};
     for (const engine of engines.filter((e) => e === "torch")) results[model.name][engine] = await measure(engine, model, model.steps, WARMUP);
-    const py = await pytorch(threads, [model]);
+    const py = await pytorch(threads, [model], false);
     if ("models" in py) Object.assign(theirs, py.models);
+    const pyLast = await pytorch(threads, [model], true);
+    if ("models" in pyLast) Object.assign(theirsLast, pyLast.models);
     reference = py;
     for (const engine of engines.filter((e) => e === "jax")) results[model.name][engine] = await measure(engine, model, JAX_STEPS, 1);
-    process.stderr.write(`${model.name}: ${JSON.stringify(results[model.name])} PyTorch ${JSON.stringify(theirs[model.name] ?? py)}\n`);
+    process.stderr.write(`${model.name}: ${JSON.stringify(results[model.name])} PyTorch ${JSON.stringify(theirs[model.name] ?? py)} channels-last ${JSON.stringify(theirsLast[model.name] ?? pyLast)}\n`);
   }
   const status = engineStatus();
   console.log(`nascent engines on ${threads} threads (torch: ${status.torch.available ? `libtorch ${status.torch.version}` : "not available"}; jax: jax-js 0.1.25 wasm) vs ${"torch" in reference ? `PyTorch ${reference.torch}` : `PyTorch: ${reference.error}`}; img/s (ms/step)`);
-  console.log("| model | torch engine | jax engine | PyTorch | torch / PyTorch | same, per CPU second |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("| model | torch engine | jax engine | PyTorch NCHW | PyTorch channels-last | torch / faster PyTorch | same, per CPU second | torch / PyTorch NCHW |");
+  console.log("|---|---|---|---|---|---|---|---|");
   const json: Record<string, unknown> = {};
   for (const model of MODELS) {
     const torch = ok(results[model.name].torch);
     const jax = ok(results[model.name].jax);
-    const py = theirs[model.name];
+    const nchw = theirs[model.name];
+    const last = theirsLast[model.name];
+    const py = nchw && last ? (last.img_per_s > nchw.img_per_s ? last : nchw) : (nchw ?? last);
     const cell = (r: Throughput | undefined, raw?: Throughput | { error: string }) => (r ? `${r.img_per_s.toFixed(1)} (${r.ms_per_step.toFixed(0)})` : raw && "error" in raw ? `failed: ${raw.error}` : "-");
     const ratio = torch && py ? +(torch.img_per_s / py.img_per_s).toFixed(3) : null;
     const ratioCpu = torch && py ? +(torch.img_per_cpu_s / py.img_per_cpu_s).toFixed(3) : null;
-    console.log(`| ${model.label} | ${cell(torch, results[model.name].torch)} | ${cell(jax, results[model.name].jax)} | ${cell(py)} | ${ratio ?? "-"} | ${ratioCpu ?? "-"} |`);
+    const ratioNchw = torch && nchw ? +(torch.img_per_s / nchw.img_per_s).toFixed(3) : null;
+    console.log(`| ${model.label} | ${cell(torch, results[model.name].torch)} | ${cell(jax, results[model.name].jax)} | ${cell(nchw)} | ${cell(last)} | ${ratio ?? "-"} | ${ratioCpu ?? "-"} | ${ratioNchw ?? "-"} |`);
     json[model.name] = {
       torch_engine: torch ? { img_per_s: round(torch.img_per_s) } : null,
       jax_engine: jax ? { img_per_s: round(jax.img_per_s) } : null,
       pytorch_img_per_s: round(py?.img_per_s),
+      pytorch_layout: py === undefined ? null : py === last ? "channels_last" : "nchw",
+      pytorch_nchw_img_per_s: round(nchw?.img_per_s),
+      pytorch_channels_last_img_per_s: round(last?.img_per_s),
       ratio,
       ratio_cpu: ratioCpu,
+      ratio_nchw: ratioNchw,
     };
   }
   json.engine_default = status.active;
   json.threads = threads;
+  // The 1-minute load average before and after: on a shared machine, read the ratios, not the rates.
+  json.load_average = [+loadBefore.toFixed(2), +loadavg()[0].toFixed(2)];
   console.log(JSON.stringify(json));
 }
 

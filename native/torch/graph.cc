@@ -31,13 +31,14 @@ Fn parseFn(const std::string& name) {
   throw std::runtime_error("the torch engine has no activation '" + name + "'");
 }
 
-torch::Tensor fromNhwc(const torch::Tensor& x) { return x.dim() == 4 ? x.permute({0, 3, 1, 2}).contiguous() : x; }
+// NHWC memory is an NCHW tensor in channels-last format: the boundary is a view, not a copy.
+torch::Tensor fromNhwc(const torch::Tensor& x) { return x.dim() == 4 ? x.permute({0, 3, 1, 2}) : x; }
 torch::Tensor toNhwc(const torch::Tensor& x) { return x.dim() == 4 ? x.permute({0, 2, 3, 1}).contiguous() : x; }
 
 torch::Tensor toTorchLayout(const torch::Tensor& canonical, const Layout& layout) {
   if (layout.kernel == 0) return canonical.reshape(layout.shape).contiguous();
   const auto& s = layout.shape;  // [k*k, C/g, O]
-  return canonical.reshape({layout.kernel, layout.kernel, s[1], s[2]}).permute({3, 2, 0, 1}).contiguous();
+  return canonical.reshape({layout.kernel, layout.kernel, s[1], s[2]}).permute({3, 2, 0, 1}).contiguous(at::MemoryFormat::ChannelsLast);
 }
 
 torch::Tensor toCanonicalLayout(const torch::Tensor& held, const Layout& layout) {
@@ -68,11 +69,16 @@ torch::Tensor activate(Fn fn, const torch::Tensor& x) {
   return x;
 }
 
+// Tokens and NHWC images are contiguous rows of features: one (add)mm on the flattened rows, as at::linear does,
+// instead of matmul's batched path and a separate bias add.
 torch::Tensor dense(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor* b) {
   return channelsLast(x, [&](const torch::Tensor& v) {
     if (v.dim() == 2) return b ? torch::addmm(*b, v, w) : torch::mm(v, w);
-    auto y = torch::matmul(v, w);
-    return b ? y + *b : y;
+    auto rows = v.reshape({-1, v.size(-1)});
+    auto y = b ? torch::addmm(*b, rows, w) : torch::mm(rows, w);
+    auto shape = v.sizes().vec();
+    shape.back() = w.size(1);
+    return y.view(shape);
   });
 }
 
@@ -80,7 +86,9 @@ torch::Tensor attention(const torch::Tensor& x, int64_t heads, const torch::Tens
                         const torch::Tensor& wo, const torch::Tensor& bo) {
   const auto n = x.size(0), t = x.size(1), d = x.size(2), dh = d / heads;
   auto qkv = dense(x, wqkv, &bqkv).reshape({n, t, 3, heads, dh}).permute({2, 0, 3, 1, 4});
-  auto q = qkv[0], k = qkv[1], v = qkv[2];
+  // unbind, not qkv[i]: three selects would each scatter a zero-filled qkv-sized gradient in backward.
+  auto parts = qkv.unbind(0);
+  const auto &q = parts[0], &k = parts[1], &v = parts[2];
   auto scores = torch::matmul(q, k.transpose(2, 3)) * (1.0 / std::sqrt(static_cast<double>(dh)));
   auto attended = torch::matmul(torch::softmax(scores, -1), v);
   return dense(attended.transpose(1, 2).reshape({n, t, d}), wo, &bo);
@@ -90,20 +98,21 @@ torch::Tensor patches(const torch::Tensor& x, int64_t p) {
   const auto n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
   const auto rows = (h + p - 1) / p, cols = (w + p - 1) / p;
   auto padded = (rows * p > h || cols * p > w) ? torch::constant_pad_nd(x, {0, cols * p - w, 0, rows * p - h}) : x;
-  return padded.reshape({n, c, rows, p, cols, p}).permute({0, 2, 4, 3, 5, 1}).reshape({n, rows * cols, p * p * c});
+  // In NHWC order (the images' memory order): [n, rows, p, cols, p, c] -> [n, rows, cols, p, p, c].
+  return padded.permute({0, 2, 3, 1}).reshape({n, rows, p, cols, p, c}).permute({0, 1, 3, 2, 4, 5}).reshape({n, rows * cols, p * p * c});
 }
 
-torch::Tensor channelShuffle(const torch::Tensor& x, int64_t groups) {
-  if (isImage(x)) {
-    const auto n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-    return x.reshape({n, groups, c / groups, h, w}).transpose(1, 2).reshape({n, c, h, w});
-  }
+torch::Tensor shuffleLastAxis(const torch::Tensor& x, int64_t groups) {
   auto shape = x.sizes().vec();
   const auto c = shape.back();
   std::vector<int64_t> split(shape.begin(), shape.end() - 1);
   split.push_back(groups);
   split.push_back(c / groups);
   return x.reshape(split).transpose(-1, -2).reshape(shape);
+}
+
+torch::Tensor channelShuffle(const torch::Tensor& x, int64_t groups) {
+  return channelsLast(x, [&](const torch::Tensor& v) { return shuffleLastAxis(v, groups); });
 }
 
 std::string describe(const Node& node, const std::vector<torch::Tensor>& values) {

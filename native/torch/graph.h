@@ -1,5 +1,5 @@
-// The network graph (see src/nn/graph/graph.ts) as the torch engine runs it: images held NCHW inside,
-// NHWC at the boundary, so results match the jax engine's NHWC semantics.
+// The network graph (see src/nn/graph/graph.ts) as the torch engine runs it: images are NCHW tensors in
+// channels-last memory (NHWC bytes, oneDNN's fast format), conv weights [O, C/g, k, k] channels-last too.
 #pragma once
 #include <torch/torch.h>
 
