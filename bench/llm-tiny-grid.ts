@@ -1,7 +1,7 @@
 /**
  * Real small-scale evidence for the loss law: a grid of tiny byte-level GPTs trained on the King James Bible
  * (Debian's bible-kjv-text) through the `train:text` evaluator on the engine (torch by default). IsoFLOP
- * budgets C, 2C, 4C (four sizes each, where the law is fitted) and 8C (three sizes, held out); each run gets
+ * budgets C and 2C (where the law is fitted) and 4C (held out), four sizes each; each run gets
  * D = budget / (training FLOPs per token) tokens with its own cosine schedule ending at its last step
  * (Hoffmann et al. 2022). Runs go `--concurrency` at a time in child processes (one thread each) and are
  * appended to docs/bench/llm-tiny-grid.jsonl as they finish, so an interrupted grid resumes.
@@ -35,7 +35,6 @@ const PLAN: [number, string[]][] = [
   [1, ["L1-d32", "L2-d48", "L2-d64", "L3-d80"]],
   [2, ["L1-d32", "L2-d48", "L2-d64", "L3-d80"]],
   [4, ["L2-d48", "L2-d64", "L3-d80", "L4-d96"]],
-  [8, ["L2-d64", "L3-d80", "L4-d96"]],
 ];
 
 export interface GridRun {
