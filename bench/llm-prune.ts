@@ -2,12 +2,13 @@
  * Depth pruning against training from scratch, at the same total compute, on tiny GPTs (King James Bible,
  * byte-level). `pruned`: train a 4-layer parent, drop its top layers to keep 3, 2 or 1 (final norm and head
  * kept), fine-tune each for 20% of the parent's steps. `scratch`: train each 3-, 2- and 1-layer shape from
- * scratch for the FLOPs of parent + fine-tune. Writes bench/llm/prune-<mode>.json.
+ * scratch for the FLOPs of parent + fine-tune. Runs on the engine (torch by default). Writes docs/bench/llm-prune-<mode>.json.
  *
  *   NASCENT_THREADS=1 node dist/bench/llm-prune.js pruned|scratch [parentSteps=240]
  */
-import { TensorMap, engine } from "../src/nn/engine/jax/direct.js";
-import { writeFileSync } from "node:fs";
+import type { Weights } from "../src/nn/engine/engine.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadEngine } from "../src/nn/engine/index.js";
 import { fileURLToPath } from "node:url";
 import { resolveArchitecture, type LlmConfig } from "../src/space/builtin/llm-architecture.js";
 import { trainingFlops } from "../src/cost/llm/flops.js";
@@ -27,25 +28,24 @@ const learningRate = (1e-2 * 32) / base.dModel;
 const data = byteLevelSplits(readKjvBible());
 const parentFlops = trainingFlops(arch(4), parentSteps * tokensPerStep);
 const fineTuneSteps = Math.round(parentSteps / 5);
-const common = { batch, evalWindows: 128, evalEvery: 1_000_000 };
+const common = { batch, evalWindows: 512, evalEvery: 1_000_000 };
 const results: Record<string, unknown>[] = [];
 
 if (mode === "pruned") {
-  const parent = await trainCausalLm(causalLmShapeOf(arch(4)), data, { ...common, steps: parentSteps, learningRate, rng: Rng.derive("prune", "parent"), keepParams: true });
+  const parent = await trainCausalLm(causalLmShapeOf(arch(4)), data, { ...common, steps: parentSteps, learningRate, rng: Rng.derive("prune", "parent"), keepWeights: true });
   results.push({ run: "parent L4", layers: 4, loss: parent.validationLoss, flops: parentFlops, seconds: parent.seconds });
-  const weights = parent.params as TensorMap;
+  const weights = parent.weights as Weights;
   for (const layers of [3, 2, 1]) {
-    const kept: TensorMap = {};
-    for (const [name, tensor] of Object.entries(weights)) {
+    const kept: Weights = { params: {}, state: {} };
+    for (const [name, tensor] of Object.entries(weights.params)) {
       const layer = /^(\d+)\./.exec(name);
-      if (!layer || Number(layer[1]) < layers) kept[name] = tensor.ref;
+      if (!layer || Number(layer[1]) < layers) kept.params[name] = tensor;
     }
     const shape = causalLmShapeOf(arch(layers));
     const fineTune = await trainCausalLm(shape, data, { ...common, steps: fineTuneSteps, learningRate: learningRate / 2, rng: Rng.derive("prune", "fine-tune", layers), initial: kept });
     const flops = parentFlops + trainingFlops(arch(layers), fineTuneSteps * tokensPerStep);
     results.push({ run: `pruned L4->L${layers} + fine-tune`, layers, loss: fineTune.validationLoss, flops, seconds: parent.seconds + fineTune.seconds });
   }
-  engine().tree.dispose(weights);
 } else if (mode === "scratch") {
   for (const layers of [3, 2, 1]) {
     const flops = parentFlops + trainingFlops(arch(layers), fineTuneSteps * tokensPerStep);
@@ -55,4 +55,6 @@ if (mode === "pruned") {
   }
 } else throw new Error("usage: llm-prune.js pruned|scratch [parentSteps]");
 for (const r of results) console.log(JSON.stringify(r));
-writeFileSync(fileURLToPath(new URL(`../../bench/llm/prune-${mode}.json`, import.meta.url)), `${JSON.stringify({ parentSteps, fineTuneSteps, batch, results }, null, 2)}\n`);
+const out = fileURLToPath(new URL("../../docs/bench/", import.meta.url));
+mkdirSync(out, { recursive: true });
+writeFileSync(`${out}llm-prune-${mode}.json`, `${JSON.stringify({ engine: (await loadEngine()).version, parentSteps, fineTuneSteps, batch, results }, null, 2)}\n`);

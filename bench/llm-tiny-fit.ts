@@ -1,10 +1,11 @@
 /**
- * Fits the Chinchilla law to the tiny-LM grid (bench/llm/tiny-grid.jsonl, from llm-tiny-grid.ts) on the two
- * smaller IsoFLOP budgets and checks it on the largest: relative error of each held-out run, and whether the
- * run the law predicts best at each budget is the one that is. Writes bench/llm/tiny-fit.json and an SVG plot
- * (validation loss against parameters, one line per budget, with the fitted law's IsoFLOP curves).
+ * Fits the Chinchilla law to the tiny-LM grid (docs/bench/llm-tiny-grid.jsonl, from llm-tiny-grid.ts) on every
+ * budget but the largest and checks it on the largest (the 3 runs of largest compute): relative error of each
+ * held-out run, and whether the run the law predicts best at each budget is the one that is. Writes
+ * docs/bench/llm-tiny-fit.json, docs/bench/llm-tiny-grid.csv (for `nascent llm fit`) and docs/img/llm-tiny-grid.svg
+ * (validation loss against parameters, one colour per budget, with the fitted law's IsoFLOP curves).
  *
- *   node dist/bench/llm-tiny-fit.js
+ *   node dist/bench/llm-tiny-fit.js [grid.jsonl]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,7 @@ import { fitChinchillaLaw, type ScalingRun } from "../src/cost/llm/fit.js";
 import { predictLoss, type ChinchillaLaw } from "../src/cost/llm/scaling-law.js";
 
 const echarts = (await import("echarts")) as unknown as typeof EChartsApi;
-const DIR = new URL("../../bench/llm/", import.meta.url);
+const DIR = new URL("../../docs/bench/", import.meta.url);
 
 interface GridResult {
   id: string;
@@ -27,10 +28,10 @@ interface GridResult {
   train_seconds: number;
 }
 
-const results = readFileSync(fileURLToPath(new URL("tiny-grid.jsonl", DIR)), "utf8").trim().split("\n").map((line) => JSON.parse(line) as GridResult);
+const results = readFileSync(process.argv[2] ?? fileURLToPath(new URL("llm-tiny-grid.jsonl", DIR)), "utf8").trim().split("\n").map((line) => JSON.parse(line) as GridResult);
 const budgets = [...new Set(results.map((r) => r.budget))].sort((a, b) => a - b);
-// Fit on the two smallest budgets; every larger run is held out (the grid's top budget, plus any larger runs).
-const trainBudgets = budgets.slice(0, 2);
+// Fit on every budget but the largest; the largest budget's runs are held out.
+const trainBudgets = budgets.slice(0, -1);
 const train = results.filter((r) => trainBudgets.includes(r.budget));
 const heldOut = results.filter((r) => !trainBudgets.includes(r.budget)).sort((a, b) => b.train_flops - a.train_flops);
 
@@ -65,10 +66,10 @@ for (const a of analyses) {
   for (const p of a.predictions) console.log(`  ${p.id}: observed ${p.loss.toFixed(4)}, predicted ${p.predicted.toFixed(4)} (${(p.relativeError * 100).toFixed(2)}%)`);
   for (const o of a.optimal) console.log(`  budget ${o.budget.toExponential(1)}: best run ${o.actualBest}, law's pick ${o.predictedBest} ${o.agree ? "(agree)" : "(DISAGREE)"}`);
 }
-writeFileSync(fileURLToPath(new URL("tiny-fit.json", DIR)), `${JSON.stringify({ runs: results, trainBudgets, heldOut: heldOut.map((r) => r.id), analyses, allRunsLaw }, null, 2)}\n`);
-writeFileSync(fileURLToPath(new URL("tiny-grid.csv", DIR)), `params,tokens,loss,non_embedding_params,train_flops,id\n${results.map((r) => `${r.params},${r.tokens},${r.loss},${r.non_embedding_params},${r.train_flops},${r.id}`).join("\n")}\n`);
-writeFileSync(fileURLToPath(new URL("tiny-grid.svg", DIR)), plot(analyses[0].law));
-console.log("\nwritten bench/llm/tiny-fit.json, bench/llm/tiny-grid.svg");
+writeFileSync(fileURLToPath(new URL("llm-tiny-fit.json", DIR)), `${JSON.stringify({ runs: results, trainBudgets, heldOut: heldOut.map((r) => r.id), analyses, allRunsLaw }, null, 2)}\n`);
+writeFileSync(fileURLToPath(new URL("llm-tiny-grid.csv", DIR)), `params,tokens,loss,non_embedding_params,train_flops,id\n${results.map((r) => `${r.params},${r.tokens},${r.loss},${r.non_embedding_params},${r.train_flops},${r.id}`).join("\n")}\n`);
+writeFileSync(fileURLToPath(new URL("../img/llm-tiny-grid.svg", DIR)), plot(analyses[0].law));
+console.log("\nwritten docs/bench/llm-tiny-fit.json, docs/bench/llm-tiny-grid.csv, docs/img/llm-tiny-grid.svg");
 
 /** Loss against parameters per budget (points: runs; lines: the law fitted on the smaller budgets). */
 function plot(law: ChinchillaLaw): string {
@@ -93,7 +94,7 @@ function plot(law: ChinchillaLaw): string {
   chart.setOption({
     animation: false,
     backgroundColor: "#fff",
-    title: { text: "Tiny GPTs on the King James Bible: IsoFLOP runs (points) and the law fitted on the two smallest budgets (dashed)", left: "center", textStyle: { fontSize: 13 } },
+    title: { text: "Tiny GPTs on the King James Bible: IsoFLOP runs (points) and the law fitted without the largest budget (dashed)", left: "center", textStyle: { fontSize: 13 } },
     legend: { top: 28 },
     grid: { left: 80, right: 30, top: 70, bottom: 55 },
     xAxis: { type: "log", name: "parameters N", nameLocation: "middle", nameGap: 32 },

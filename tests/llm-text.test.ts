@@ -21,7 +21,9 @@ describe("Tiny GPTs on the King James Bible", () => {
   });
 
   it("train:text refuses shapes it cannot build, naming the field", () => {
-    assert.throws(() => causalLmShapeOf(resolveArchitecture({ ...tiny, ffn: "swiglu" })), /ffn: train:text builds GPT-2 style byte-level models and needs ffn = "gelu"/);
+    assert.throws(() => causalLmShapeOf(resolveArchitecture({ ...tiny, ffn: "swiglu" })), /ffn: train:text builds GPT-2 style models and needs ffn = "gelu"/);
+    assert.throws(() => causalLmShapeOf(resolveArchitecture({ ...tiny, vocab: 100 })), /vocab: train:text needs a vocabulary of 256 \(bytes\) to 65536 \(byte-level BPE\), got 100/);
+    assert.equal(causalLmShapeOf(resolveArchitecture({ ...tiny, vocab: 1024 })).vocab, 1024);
   });
 
   it("reads the whole text from bible-kjv-text: 4,404,475 bytes from Genesis 1:1 to Revelation 22:21", { skip: !installed && `${KJV_BIBLE_PATH} not installed (apt-get install bible-kjv-text)` }, () => {

@@ -93,6 +93,9 @@ class Model : public Napi::ObjectWrap<Model> {
         n.padding = static_cast<int64_t>(num(o, "padding", 0));
         n.heads = static_cast<int64_t>(num(o, "heads", 1));
         n.patch = static_cast<int64_t>(num(o, "patch", 1));
+        n.kvHeads = static_cast<int64_t>(num(o, "kvHeads", 0));
+        n.causal = o.Get("causal").ToBoolean();
+        n.transposed = o.Get("transposed").ToBoolean();
         n.momentum = num(o, "momentum", 0);
         n.epsilon = num(o, "epsilon", 0);
         n.rate = num(o, "rate", 0);
@@ -138,6 +141,9 @@ class Model : public Napi::ObjectWrap<Model> {
     return env.Undefined();
   }
 
+  // Cross-entropy labels per input: one per row of the output's last (class) axis (1 for [classes], T for [T, V]).
+  int64_t labelRows() const { return outputShape_.empty() ? 1 : product(outputShape_) / outputShape_.back(); }
+
   CompiledModel& model() {
     if (!model_) throw std::runtime_error("this model was disposed");
     return *model_;
@@ -148,7 +154,7 @@ class Model : public Napi::ObjectWrap<Model> {
     return guard(info.Env(), [&]() -> Napi::Value {
       const int64_t count = info[1].As<Napi::Number>().Int64Value();
       const float* x = dataOf<float>(info[0], count * inputSize_, "input batch");
-      const int32_t* labels = dataOf<int32_t>(info[2], count, "labels");
+      const int32_t* labels = dataOf<int32_t>(info[2], count * labelRows(), "labels");
       return Napi::Number::New(info.Env(), model().trainStep(x, count, labels, info[3].As<Napi::Number>().DoubleValue()));
     });
   }
@@ -168,7 +174,7 @@ class Model : public Napi::ObjectWrap<Model> {
       const int64_t count = info[1].As<Napi::Number>().Int64Value();
       const float* x = dataOf<float>(info[0], count * inputSize_, "input batch");
       const bool crossEntropy = info[2].As<Napi::String>().Utf8Value() == "crossEntropy";
-      const void* target = crossEntropy ? static_cast<const void*>(dataOf<int32_t>(info[3], count, "labels"))
+      const void* target = crossEntropy ? static_cast<const void*>(dataOf<int32_t>(info[3], count * labelRows(), "labels"))
                                         : static_cast<const void*>(dataOf<float>(info[3], count * product(outputShape_), "cotangent"));
       auto result = model().valueAndGrad(x, count, crossEntropy ? nascent::LossKind::CrossEntropy : nascent::LossKind::Dot, target,
                                          info[4].ToBoolean(), info[5].ToBoolean());

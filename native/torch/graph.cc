@@ -1,6 +1,7 @@
 #include "graph.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -15,7 +16,7 @@ Op parseOp(const std::string& name) {
       {"dropout", Op::Dropout}, {"scaleChannels", Op::ScaleChannels},
       {"channelShuffle", Op::ChannelShuffle}, {"concat", Op::Concat}, {"patches", Op::Patches},
       {"attention", Op::Attention}, {"zeros", Op::Zeros}, {"softmax", Op::Softmax},
-      {"weightedSum", Op::WeightedSum}};
+      {"weightedSum", Op::WeightedSum}, {"embedding", Op::Embedding}, {"reshape", Op::Reshape}};
   auto found = ops.find(name);
   if (found == ops.end()) throw std::runtime_error("the torch engine has no primitive '" + name + "' (rebuild the addon: npm run build:torch)");
   return found->second;
@@ -82,14 +83,25 @@ torch::Tensor dense(const torch::Tensor& x, const torch::Tensor& w, const torch:
   });
 }
 
-torch::Tensor attention(const torch::Tensor& x, int64_t heads, const torch::Tensor& wqkv, const torch::Tensor& bqkv,
-                        const torch::Tensor& wo, const torch::Tensor& bo) {
+// Fused projection layout [q (heads) | k (kvHeads) | v (kvHeads)], each KV head shared by heads/kvHeads query heads (GQA).
+torch::Tensor attention(const torch::Tensor& x, int64_t heads, int64_t kvHeads, bool causal, const torch::Tensor& wqkv,
+                        const torch::Tensor& bqkv, const torch::Tensor& wo, const torch::Tensor& bo) {
   const auto n = x.size(0), t = x.size(1), d = x.size(2), dh = d / heads;
-  auto qkv = dense(x, wqkv, &bqkv).reshape({n, t, 3, heads, dh}).permute({2, 0, 3, 1, 4});
-  // unbind, not qkv[i]: three selects would each scatter a zero-filled qkv-sized gradient in backward.
-  auto parts = qkv.unbind(0);
-  const auto &q = parts[0], &k = parts[1], &v = parts[2];
+  torch::Tensor q, k, v;
+  if (kvHeads == heads) {
+    auto qkv = dense(x, wqkv, &bqkv).reshape({n, t, 3, heads, dh}).permute({2, 0, 3, 1, 4});
+    // unbind, not qkv[i]: three selects would each scatter a zero-filled qkv-sized gradient in backward.
+    auto parts = qkv.unbind(0);
+    q = parts[0], k = parts[1], v = parts[2];
+  } else {
+    const auto kv = kvHeads * dh;
+    auto qkv = dense(x, wqkv, &bqkv);
+    q = qkv.narrow(2, 0, d).reshape({n, t, heads, dh}).transpose(1, 2);
+    k = qkv.narrow(2, d, kv).reshape({n, t, kvHeads, dh}).transpose(1, 2).repeat_interleave(heads / kvHeads, 1);
+    v = qkv.narrow(2, d + kv, kv).reshape({n, t, kvHeads, dh}).transpose(1, 2).repeat_interleave(heads / kvHeads, 1);
+  }
   auto scores = torch::matmul(q, k.transpose(2, 3)) * (1.0 / std::sqrt(static_cast<double>(dh)));
+  if (causal) scores = scores.masked_fill(torch::ones({t, t}, torch::kBool).triu(1), -std::numeric_limits<float>::infinity());
   auto attended = torch::matmul(torch::softmax(scores, -1), v);
   return dense(attended.transpose(1, 2).reshape({n, t, d}), wo, &bo);
 }
@@ -154,7 +166,7 @@ RunResult runGraph(const std::vector<Node>& nodes, int output, const torch::Tens
         }
         case Op::Dense: {
           torch::Tensor bias = node.inputs.size() > 2 ? in(2) : torch::Tensor();
-          y = dense(in(0), in(1), bias.defined() ? &bias : nullptr);
+          y = dense(in(0), node.transposed ? in(1).t() : in(1), bias.defined() ? &bias : nullptr);
           break;
         }
         case Op::AddBatchless: {
@@ -223,7 +235,16 @@ RunResult runGraph(const std::vector<Node>& nodes, int output, const torch::Tens
           break;
         }
         case Op::Patches: y = patches(in(0), node.patch); break;
-        case Op::Attention: y = attention(in(0), node.heads, in(1), in(2), in(3), in(4)); break;
+        case Op::Attention:
+          y = attention(in(0), node.heads, node.kvHeads > 0 ? node.kvHeads : node.heads, node.causal, in(1), in(2), in(3), in(4));
+          break;
+        case Op::Embedding: y = torch::embedding(in(1), in(0).to(torch::kLong)); break;
+        case Op::Reshape: {
+          std::vector<int64_t> shape{in(0).size(0)};
+          shape.insert(shape.end(), node.shape.begin(), node.shape.end());
+          y = fromNhwc(toNhwc(in(0)).reshape(shape));
+          break;
+        }
         case Op::Zeros: y = torch::zeros_like(in(0)); break;
         case Op::Softmax: y = torch::softmax(in(0), -1); break;
         case Op::WeightedSum: {

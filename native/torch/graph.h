@@ -12,7 +12,7 @@ namespace nascent {
 enum class Op {
   Input, Param, State, Conv2d, Dense, AddBatchless, Add, BatchNorm, LayerNorm, Activation, Pool,
   GlobalPool, Flatten, Dropout, ScaleChannels, ChannelShuffle, Concat, Patches, Attention, Zeros,
-  Softmax, WeightedSum
+  Softmax, WeightedSum, Embedding, Reshape
 };
 
 enum class Fn { Relu, Relu6, HSwish, HSigmoid, Gelu, Sigmoid };
@@ -24,6 +24,9 @@ struct Node {
   std::string path;
   std::vector<int64_t> shape;  // without the batch axis, NHWC
   int64_t kernel = 1, stride = 1, dilation = 1, groups = 1, padding = 0, heads = 1, patch = 1;
+  int64_t kvHeads = 0;  // attention: key/value heads (0: as many as query heads)
+  bool causal = false;
+  bool transposed = false;  // dense: the weight is [O, D]  // attention: position i attends to positions <= i
   double momentum = 0, epsilon = 0, rate = 0;
   bool maxPool = false;
   Fn fn = Fn::Relu;

@@ -35,8 +35,11 @@ torch::Tensor CompiledModel::inputTensor(const float* x, int64_t count) const {
 
 torch::Tensor CompiledModel::loss(const torch::Tensor& output, int64_t count, LossKind kind, const void* target) const {
   if (kind == LossKind::CrossEntropy) {
-    auto labels = torch::from_blob(const_cast<void*>(target), {count}, torch::kInt32).to(torch::kLong);
-    return torch::cross_entropy_loss(output.reshape({count, -1}), labels);
+    // One label per row of the class axis (the last in NHWC): [N, V] classifiers, [N, T, V] language models.
+    auto rows = toNhwc(output);
+    rows = rows.reshape({-1, rows.size(-1)});
+    auto labels = torch::from_blob(const_cast<void*>(target), {rows.size(0)}, torch::kInt32).to(torch::kLong);
+    return torch::cross_entropy_loss(rows, labels);
   }
   std::vector<int64_t> shape{count};
   shape.insert(shape.end(), outputShape_.begin(), outputShape_.end());

@@ -3,7 +3,7 @@ import { trainingFlops } from "../cost/llm/flops.js";
 import { nonEmbeddingParams, totalParams } from "../cost/llm/params.js";
 import type { CausalLmShape } from "../nn/causal-lm-shape.js";
 import { readKjvBible } from "../nn/data/kjv-bible.js";
-import { byteLevelSplits, type TextSplits } from "../nn/data/text.js";
+import { bpeSplits, byteLevelSplits, type TextSplits } from "../nn/data/text.js";
 import { trainCausalLm } from "../nn/text-trainer.js";
 import { LlmSpace } from "../space/builtin/llm.js";
 import type { Space } from "../space/space.js";
@@ -23,17 +23,20 @@ export interface TrainTextOptions {
 
 /**
  * The architecture `trainCausalLm` builds, or a ConfigError naming the field it cannot build: GPT-2 blocks
- * (GELU MLP, LayerNorm, biases, learned positions; tied or untied head) over byte-level tokens (vocab 256).
+ * (GELU MLP, LayerNorm, biases, learned positions; tied or untied head) over byte-level tokens (vocab 256)
+ * or a byte-level BPE vocabulary learned on the training text (vocab 257..65536).
  */
 export function causalLmShapeOf(a: LlmArchitecture): CausalLmShape {
-  const required: [keyof LlmArchitecture, unknown][] = [["ffn", "gelu"], ["norm", "layernorm"], ["bias", "all"], ["positions", "learned"], ["vocab", 256]];
-  for (const [field, value] of required) if (a[field] !== value) throw new ConfigError(field, `train:text builds GPT-2 style byte-level models and needs ${field} = ${JSON.stringify(value)}, got ${JSON.stringify(a[field])}`);
+  const required: [keyof LlmArchitecture, unknown][] = [["ffn", "gelu"], ["norm", "layernorm"], ["bias", "all"], ["positions", "learned"]];
+  for (const [field, value] of required) if (a[field] !== value) throw new ConfigError(field, `train:text builds GPT-2 style models and needs ${field} = ${JSON.stringify(value)}, got ${JSON.stringify(a[field])}`);
+  if (a.vocab < 256 || a.vocab > 65536) throw new ConfigError("vocab", `train:text needs a vocabulary of 256 (bytes) to 65536 (byte-level BPE), got ${a.vocab}`);
   if (a.headDim * a.heads !== a.dModel) throw new ConfigError("headDim", "train:text needs headDim = dModel / heads");
   return { layers: a.layers, dModel: a.dModel, heads: a.heads, kvHeads: a.kvHeads, ffnDim: a.ffnDim, vocab: a.vocab, context: a.context, tied: a.tiedEmbeddings };
 }
 
 const METRICS: MetricInfo[] = [
-  { name: "loss", direction: "minimize", description: "validation cross-entropy, nats per byte, after the last step" },
+  { name: "loss", direction: "minimize", description: "validation cross-entropy, nats per byte of text (comparable across vocabularies), after the last step" },
+  { name: "loss_per_token", direction: "minimize", description: "validation cross-entropy, nats per token" },
   { name: "params", direction: "minimize", description: "total parameters" },
   { name: "non_embedding_params", direction: "minimize", description: "parameters outside the embeddings" },
   { name: "tokens", direction: "minimize", description: "training tokens seen" },
@@ -49,7 +52,7 @@ const METRICS: MetricInfo[] = [
 export class TrainTextEvaluator implements Evaluator {
   readonly metrics = METRICS;
   maxStep = 1;
-  private data: TextSplits | undefined;
+  private readonly data = new Map<number, TextSplits>();
 
   constructor(readonly options: TrainTextOptions = {}) {}
 
@@ -78,11 +81,16 @@ export class TrainTextEvaluator implements Evaluator {
     if (c.tokens === undefined) throw new ConfigError("tokens", "train:text needs the training tokens in the config");
     const a = resolveArchitecture(c);
     const shape = causalLmShapeOf(a);
-    this.data ??= byteLevelSplits(readKjvBible());
+    let data = this.data.get(shape.vocab);
+    if (!data) {
+      data = shape.vocab === 256 ? byteLevelSplits(readKjvBible()) : bpeSplits(readKjvBible(), shape.vocab);
+      this.data.set(shape.vocab, data);
+    }
+    const bytesPerToken = data.bytesPerToken ?? 1;
     const tokensPerStep = this.batch * shape.context;
     const steps = Math.max(1, Math.round(c.tokens / tokensPerStep));
     const evalEvery = Math.max(1, Math.round(this.evalTokens / tokensPerStep));
-    const result = await trainCausalLm(shape, this.data, {
+    const result = await trainCausalLm(shape, data, {
       steps,
       batch: this.batch,
       learningRate: this.options.learningRate ?? 3e-3,
@@ -91,12 +99,13 @@ export class TrainTextEvaluator implements Evaluator {
       rng: context.rng.fork("training"),
       signal: context.signal,
       onEval: async (step, loss) => {
-        await context.report(Math.ceil(step / evalEvery), loss);
+        await context.report(Math.ceil(step / evalEvery), loss / bytesPerToken);
         return context.shouldPrune();
       },
     });
     return {
-      loss: result.validationLoss,
+      loss: result.validationLoss / bytesPerToken,
+      loss_per_token: result.validationLoss,
       params: totalParams(a),
       non_embedding_params: nonEmbeddingParams(a),
       tokens: result.tokens,

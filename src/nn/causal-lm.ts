@@ -1,128 +1,110 @@
-import { type Tensor, TensorMap, dense, engine, layerNorm } from "./engine/jax/direct.js";
 import type { Rng } from "../core/rng.js";
+import type { HostTensors, Weights } from "./engine/engine.js";
+import { GraphBuilder, type Graph, type ValueId } from "./graph/graph.js";
+import type { ParamInfo } from "./graph/values.js";
 import type { CausalLmShape } from "./causal-lm-shape.js";
 
 export type { CausalLmShape } from "./causal-lm-shape.js";
 
+const BLOCK_LEAVES = ["ln1.g", "ln1.b", "qkv.w", "qkv.b", "out.w", "out.b", "ln2.g", "ln2.b", "fc.w", "fc.b", "proj.w", "proj.b"] as const;
 
 /** Parameter names and shapes, in a fixed order; the count equals `totalParams` of the matching LlmArchitecture. */
 export function causalLmParamShapes(shape: CausalLmShape): [string, number[]][] {
   const { dModel: d, heads, kvHeads, ffnDim: f } = shape;
-  const dh = d / heads;
-  const qkv = d + 2 * kvHeads * dh;
+  const qkv = d + 2 * kvHeads * (d / heads);
   const out: [string, number[]][] = [["embed", [shape.vocab, d]], ["position", [shape.context, d]]];
-  for (let l = 0; l < shape.layers; l++) {
-    out.push([`${l}.ln1.g`, [d]], [`${l}.ln1.b`, [d]], [`${l}.qkv.w`, [d, qkv]], [`${l}.qkv.b`, [qkv]], [`${l}.out.w`, [d, d]], [`${l}.out.b`, [d]]);
-    out.push([`${l}.ln2.g`, [d]], [`${l}.ln2.b`, [d]], [`${l}.fc.w`, [d, f]], [`${l}.fc.b`, [f]], [`${l}.proj.w`, [f, d]], [`${l}.proj.b`, [d]]);
-  }
+  const dims: Record<(typeof BLOCK_LEAVES)[number], number[]> = {
+    "ln1.g": [d], "ln1.b": [d], "qkv.w": [d, qkv], "qkv.b": [qkv], "out.w": [d, d], "out.b": [d],
+    "ln2.g": [d], "ln2.b": [d], "fc.w": [d, f], "fc.b": [f], "proj.w": [f, d], "proj.b": [d],
+  };
+  for (let l = 0; l < shape.layers; l++) for (const leaf of BLOCK_LEAVES) out.push([`${l}.${leaf}`, dims[leaf]]);
   out.push(["lnf.g", [d]], ["lnf.b", [d]]);
   if (!shape.tied) out.push(["head", [d, shape.vocab]]);
   return out;
 }
 
 /**
- * GPT-2's initialisation: N(0, 0.02) weights, residual output projections scaled by 1/sqrt(2L), zero biases,
- * unit LayerNorm gains. One seeded stream per parameter, so a shape always starts from the same weights.
+ * GPT-2's initialisation (Radford et al. 2019): N(0, 0.02) weights, residual output projections scaled by
+ * 1/sqrt(2L), zero biases, unit LayerNorm gains. One seeded stream per parameter, so a shape always starts
+ * from the same weights on every engine.
  */
-export function initCausalLm(shape: CausalLmShape, rng: Rng): TensorMap {
-  const np = engine().numpy;
-  const params: TensorMap = {};
+export function initCausalLm(shape: CausalLmShape, rng: Rng): Weights {
+  const params: HostTensors = {};
   for (const [name, dims] of causalLmParamShapes(shape)) {
-    const count = dims.reduce((a, b) => a * b, 1);
-    const values = new Float32Array(count);
+    const values = new Float32Array(dims.reduce((a, b) => a * b, 1));
     if (name.endsWith(".g")) values.fill(1);
     else if (dims.length === 2) {
       const std = name.endsWith("out.w") || name.endsWith("proj.w") ? 0.02 / Math.sqrt(2 * shape.layers) : 0.02;
       const stream = rng.fork(name);
-      for (let i = 0; i < count; i++) values[i] = std * stream.normal();
+      for (let i = 0; i < values.length; i++) values[i] = std * stream.normal();
     }
-    params[name] = np.array(values).reshape(dims);
+    params[name] = { shape: dims, data: values };
   }
-  return params;
+  return { params, state: {} };
 }
 
 /**
- * Next-token log-probabilities [B*T, V] read out after each depth in `exits` (1..L, increasing), with the
- * final norm and head shared by every exit (the early-exit form of Schuster et al. 2022, "Confident Adaptive
- * Language Modeling"), and the one-hot targets [B*T, V]. `tokens` [B, T+1] int32: positions 0..T-1 are the
- * input, 1..T the targets. Consumes `params` and `tokens`; blocks past the last exit are not run.
+ * The decoder-only transformer as an engine graph: input token ids [T] (integer-valued floats, T = context),
+ * output next-token logits [T, V] after the last block, or, with several `exits` (depths 1..L, increasing),
+ * every exit's logits stacked as [T * exits, V] (position-major: row t * E + e is exit e at position t), the
+ * final LayerNorm and head shared by all exits (Schuster et al. 2022, "Confident Adaptive Language Modeling").
+ * Blocks past the last exit are not built; their parameters are not in the graph.
  */
-export function causalLmReadouts(shape: CausalLmShape, params: TensorMap, tokens: Tensor, exits: readonly number[]): { logProbabilities: Tensor[]; targets: Tensor } {
-  const { numpy: np, nn } = engine();
-  const [batch, length] = tokens.shape;
-  const t = length - 1;
-  const inputs = tokens.ref.slice([], [0, t]);
-  const targets = nn.oneHot(tokens.slice([], [1, length]).reshape([batch * t]), shape.vocab);
-  const embed = params.embed;
-  const head = shape.tied ? embed.ref.transpose([1, 0]) : params.head;
-  let h = np.matmul(nn.oneHot(inputs, shape.vocab).reshape([batch * t, shape.vocab]), embed).reshape([batch, t, shape.dModel]);
-  h = h.add(params.position.slice([0, t]));
-  const last = exits.at(-1) ?? shape.layers;
-  const logProbabilities: Tensor[] = [];
+export function causalLmGraph(shape: CausalLmShape, exits: readonly number[] = [shape.layers]): Graph {
+  const { dModel: d, context: t, vocab: v } = shape;
+  if (exits.length === 0 || exits.some((e, i) => !Number.isInteger(e) || e < 1 || e > shape.layers || (i > 0 && e <= exits[i - 1])))
+    throw new Error(`causal LM exits must be increasing depths in 1..${shape.layers}, got [${exits.join(", ")}]`);
+  const last = exits.at(-1) as number;
+  const shapes = new Map(causalLmParamShapes(shape));
+  const used: ParamInfo[] = [];
+  const nodes = new Map<string, ValueId>();
+  const g = new GraphBuilder();
+  // One `param` node per parameter (engines hand each one out once); the tied head reuses the embedding's.
+  const param = (name: string): ValueId => {
+    const dims = shapes.get(name) as number[];
+    if (!nodes.has(name)) {
+      used.push({ name, shape: dims, init: "normal02", fanIn: dims[0] });
+      nodes.set(name, g.add({ op: "param", name }, [], name, dims));
+    }
+    return nodes.get(name) as ValueId;
+  };
+  const ids = g.add({ op: "input" }, [], "", [t]);
+  let h = g.add({ op: "embedding" }, [ids, param("embed")], "embed", [t, d]);
+  h = g.add({ op: "addBatchless" }, [h, param("position")], "position", [t, d]);
+  const readouts: ValueId[] = [];
   for (let l = 0; l < last; l++) {
-    h = block(shape, params, l, h);
+    const p = (leaf: string) => param(`${l}.${leaf}`);
+    const path = `${l}`;
+    const a = g.add({ op: "layerNorm", epsilon: 1e-5 }, [h, p("ln1.g"), p("ln1.b")], `${path}.ln1`, [t, d]);
+    const attended = g.add({ op: "attention", heads: shape.heads, kvHeads: shape.kvHeads, causal: true }, [a, p("qkv.w"), p("qkv.b"), p("out.w"), p("out.b")], `${path}.attention`, [t, d]);
+    h = g.add({ op: "add" }, [h, attended], path, [t, d]);
+    const m = g.add({ op: "layerNorm", epsilon: 1e-5 }, [h, p("ln2.g"), p("ln2.b")], `${path}.ln2`, [t, d]);
+    const fc = g.add({ op: "dense" }, [m, p("fc.w"), p("fc.b")], `${path}.fc`, [t, shape.ffnDim]);
+    const act = g.add({ op: "activation", fn: "gelu" }, [fc], `${path}.fc`, [t, shape.ffnDim]);
+    h = g.add({ op: "add" }, [h, g.add({ op: "dense" }, [act, p("proj.w"), p("proj.b")], `${path}.proj`, [t, d])], path, [t, d]);
     if (exits.includes(l + 1)) {
-      const normed = layerNorm(h.ref, params["lnf.g"].ref, params["lnf.b"].ref);
-      logProbabilities.push(nn.logSoftmax(np.matmul(normed.reshape([batch * t, shape.dModel]), head.ref), -1));
+      const normed = g.add({ op: "layerNorm", epsilon: 1e-5 }, [h, param("lnf.g"), param("lnf.b")], "lnf", [t, d]);
+      const head = shape.tied ? g.add({ op: "dense", transposed: true }, [normed, param("embed")], "head", [t, v]) : g.add({ op: "dense" }, [normed, param("head")], "head", [t, v]);
+      readouts.push(head);
     }
   }
-  h.dispose();
-  head.dispose();
-  params["lnf.g"].dispose();
-  params["lnf.b"].dispose();
-  for (let l = last; l < shape.layers; l++) for (const leaf of BLOCK_LEAVES) params[`${l}.${leaf}`].dispose();
-  return { logProbabilities, targets };
+  const output = readouts.length === 1 ? readouts[0] : g.add({ op: "reshape" }, [g.add({ op: "concat" }, readouts, "exits", [t, readouts.length * v])], "exits", [t * readouts.length, v]);
+  return { nodes: g.nodes, output, input: [t], params: used, state: [] };
 }
 
-const BLOCK_LEAVES = ["ln1.g", "ln1.b", "qkv.w", "qkv.b", "out.w", "out.b", "ln2.g", "ln2.b", "fc.w", "fc.b", "proj.w", "proj.b"];
-
-/** Mean cross-entropy (nats per token) after `exitAfter` blocks (all by default). Consumes `params` and `tokens`. */
-export function causalLmLoss(shape: CausalLmShape, params: TensorMap, tokens: Tensor, exitAfter = shape.layers): Tensor {
-  const { logProbabilities, targets } = causalLmReadouts(shape, params, tokens, [exitAfter]);
-  const count = targets.shape[0];
-  return logProbabilities[0].mul(targets).sum().mul(-1 / count);
+/** The subset of `weights` a graph reads (a truncated early-exit graph reads fewer blocks). */
+export function weightsFor(graph: Graph, weights: Weights): Weights {
+  return { params: Object.fromEntries(graph.params.map((p) => [p.name, weights.params[p.name]])), state: {} };
 }
 
-/** The mean over every depth 1..L of the exit's cross-entropy: the loss that trains exits (Schuster et al. 2022). */
-export function causalLmExitLoss(shape: CausalLmShape, params: TensorMap, tokens: Tensor): Tensor {
-  const exits = Array.from({ length: shape.layers }, (_, i) => i + 1);
-  const { logProbabilities, targets } = causalLmReadouts(shape, params, tokens, exits);
-  const count = targets.shape[0];
-  const total = logProbabilities.map((lp) => lp.mul(targets.ref).sum()).reduce((a, b) => a.add(b));
-  targets.dispose();
-  return total.mul(-1 / (count * shape.layers));
-}
-
-/**
- * Causal scaled dot-product attention (Vaswani et al. 2017) on q [B, T, H, d_h] and k, v [B, T, H_kv, d_h],
- * each KV head shared by `groups` query heads (GQA, Ainslie et al. 2023). Written with matmuls because
- * jax-js's `dotProductAttention` needs Node 22's iterator helpers. Returns [B, T, H, d_h].
- */
-function causalAttention(q: Tensor, k: Tensor, v: Tensor, groups: number): Tensor {
-  const { numpy: np, nn } = engine();
-  const [, t, , dh] = q.shape;
-  const share = (x: Tensor) => (groups > 1 ? np.repeat(x, groups, 2) : x);
-  const qh = q.transpose([0, 2, 1, 3]);
-  const kh = share(k).transpose([0, 2, 3, 1]);
-  const vh = share(v).transpose([0, 2, 1, 3]);
-  // 0 on and below the diagonal, -1e9 above: position i attends to positions <= i.
-  const mask = np.tri(t, t, 0).sub(1).mul(1e9);
-  const scores = np.matmul(qh, kh).mul(1 / Math.sqrt(dh)).add(mask);
-  return np.matmul(nn.softmax(scores, -1), vh).transpose([0, 2, 1, 3]);
-}
-
-function block(shape: CausalLmShape, params: TensorMap, l: number, x: Tensor): Tensor {
-  const { nn } = engine();
-  const p = (leaf: string) => params[`${l}.${leaf}`];
-  const [batch, t, d] = x.shape;
-  const dh = d / shape.heads;
-  const qkv = dense(layerNorm(x.ref, p("ln1.g"), p("ln1.b")), p("qkv.w"), p("qkv.b"));
-  const kvWidth = shape.kvHeads * dh;
-  const q = qkv.ref.slice([], [], [0, d]).reshape([batch, t, shape.heads, dh]);
-  const k = qkv.ref.slice([], [], [d, d + kvWidth]).reshape([batch, t, shape.kvHeads, dh]);
-  const v = qkv.slice([], [], [d + kvWidth, d + 2 * kvWidth]).reshape([batch, t, shape.kvHeads, dh]);
-  const attended = causalAttention(q, k, v, shape.heads / shape.kvHeads).reshape([batch, t, d]);
-  const h = x.add(dense(attended, p("out.w"), p("out.b")));
-  const hidden = nn.gelu(dense(layerNorm(h.ref, p("ln2.g"), p("ln2.b")), p("fc.w"), p("fc.b")));
-  return h.add(dense(hidden, p("proj.w"), p("proj.b")));
+/** Splits token windows [count, T+1] into engine inputs (ids as floats, positions 0..T-1) and labels (positions 1..T). */
+export function nextTokenBatch(windows: Int32Array, count: number, context: number): { x: Float32Array; labels: Int32Array } {
+  const x = new Float32Array(count * context);
+  const labels = new Int32Array(count * context);
+  for (let i = 0; i < count; i++) {
+    const row = windows.subarray(i * (context + 1), (i + 1) * (context + 1));
+    x.set(row.subarray(0, context), i * context);
+    labels.set(row.subarray(1), i * context);
+  }
+  return { x, labels };
 }

@@ -1,10 +1,32 @@
 import type { Rng } from "../../core/rng.js";
+import { encodeBpe, trainBpe } from "./bpe.js";
 
 /** A tokenised text split into training and validation streams (token ids, one per byte for byte-level). */
 export interface TextSplits {
   train: Int32Array;
   validation: Int32Array;
   vocab: number;
+  /** Bytes of text per validation token (1 for byte-level): nats per token / this = nats per byte. */
+  bytesPerToken?: number;
+}
+
+/** The text of the train and validation chunks (every `every`-th chunk of `chunk` characters is validation). */
+function chunkSplit(text: string, chunk: number, every: number): { train: string; validation: string } {
+  const train: string[] = [];
+  const validation: string[] = [];
+  for (let start = 0, i = 0; start < text.length; start += chunk, i++) (i % every === every - 1 ? validation : train).push(text.slice(start, start + chunk));
+  return { train: train.join(""), validation: validation.join("") };
+}
+
+/**
+ * Byte-level BPE tokens (data/bpe.ts) of `text` with a vocabulary of `vocab`, learned on the training
+ * chunks only, with the same interleaved split as `byteLevelSplits`.
+ */
+export function bpeSplits(text: string, vocab: number, chunk = 8192, every = 20): TextSplits {
+  const split = chunkSplit(text, chunk, every);
+  const bpe = trainBpe(split.train, vocab);
+  const validation = encodeBpe(bpe, split.validation);
+  return { train: encodeBpe(bpe, split.train), validation, vocab: bpe.vocab, bytesPerToken: Buffer.byteLength(split.validation, "latin1") / validation.length };
 }
 
 /**

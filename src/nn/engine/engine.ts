@@ -32,7 +32,10 @@ export type OptimizerSpec =
   | { name: "sgd"; momentum: number; nesterov: boolean; weightDecay: number }
   | { name: "adam"; beta1: number; beta2: number; epsilon: number; weightDecay: number };
 
-/** The scalar whose gradient is taken: mean cross-entropy against labels, or sum(output * cotangent) (a vector-Jacobian product). */
+/**
+ * The scalar whose gradient is taken: mean cross-entropy against labels (one per row of the output's last axis:
+ * `count` for [classes] outputs, count * T for [T, V] token outputs), or sum(output * cotangent) (a vector-Jacobian product).
+ */
 export type LossSpec = { kind: "crossEntropy"; labels: Int32Array } | { kind: "dot"; cotangent: Float32Array };
 
 export interface Gradients {
@@ -52,7 +55,7 @@ export interface ModelOptions {
 /** A compiled network. Batches are NHWC floats of `count` inputs of the graph's input shape. */
 export interface Model {
   readonly graph: Graph;
-  /** One step: forward in training mode, backward, optimizer update, running statistics updated. Returns the loss. */
+  /** One step: forward in training mode, backward, optimizer update, running statistics updated. Returns the loss. Labels as LossSpec's. */
   trainStep(x: Float32Array, count: number, labels: Int32Array, learningRate: number): Promise<number>;
   /** The network's output [count, ...output shape], NHWC; changes nothing. */
   forward(x: Float32Array, count: number, training: boolean): Promise<HostTensor>;

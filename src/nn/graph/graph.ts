@@ -15,8 +15,8 @@ export type Primitive =
   | { op: "state"; name: string }
   /** [x, w]: "same" padding (dilation * (kernel - 1) / 2 before), output ceil(size / stride); w [k*k, C/groups, O]. */
   | { op: "conv2d"; kernel: number; stride: number; dilation: number; groups: number }
-  /** [x, w, b?]: x [..., D] times w [D, O] (+ b [O]). */
-  | { op: "dense" }
+  /** [x, w, b?]: x [..., D] times w [D, O] (+ b [O]); `transposed`: w is [O, D] (a tied LM head reading the embedding). */
+  | { op: "dense"; transposed?: boolean }
   /** [x, p]: adds a batchless tensor p (p's shape is x's without the batch axis, or [C] for a per-channel bias). */
   | { op: "addBatchless" }
   /** [a, b]: elementwise sum of equal shapes. */
@@ -40,8 +40,16 @@ export type Primitive =
   | { op: "concat" }
   /** [N, H, W, C] -> [N, T, p*p*C]: non-overlapping patches in raster order, zero-padded at the bottom/right edge. */
   | { op: "patches"; patch: number }
-  /** [x [N, T, D], wqkv [D, 3D], bqkv [3D], wo [D, D], bo [D]]: multi-head scaled dot-product self-attention. */
-  | { op: "attention"; heads: number }
+  /**
+   * [x [N, T, D], wqkv [D, D + 2 kvHeads d_h], bqkv, wo [D, D], bo [D]]: multi-head scaled dot-product self-attention;
+   * projections laid out [q | k | v], each key/value head shared by heads/kvHeads query heads (GQA, Ainslie et al.
+   * 2023; kvHeads defaults to heads); `causal`: position i attends to positions <= i only (decoder LMs).
+   */
+  | { op: "attention"; heads: number; kvHeads?: number; causal?: boolean }
+  /** [ids [N, T] (integer-valued floats), table [V, D]] -> [N, T, D]: token embedding lookup. */
+  | { op: "embedding" }
+  /** [x] -> [N, ...shape] (the node's shape), row-major over the batchless axes in NHWC order. */
+  | { op: "reshape" }
   /** [x]: zeros of x's shape. */
   | { op: "zeros" }
   /** [a]: softmax of a batchless vector (architecture weights). */

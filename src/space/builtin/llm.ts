@@ -160,7 +160,7 @@ export const llmTinySpace = new LlmSpace({
   kvHeads: s.choice([1, 2, 4]),
   ffn: s.choice(["gelu"]),
   ffnMult: s.choice([4]),
-  vocab: s.choice([256]),
+  vocab: s.choice([256, 512, 1024, 2048]),
   context: s.choice([64]),
   tiedEmbeddings: s.choice([false, true]),
   norm: s.choice(["layernorm"]),

@@ -22,9 +22,12 @@ async function toHost(tensors: TensorMap, shapes: { name: string; shape: number[
   return out;
 }
 
+/** Mean cross-entropy over every row of the last (class) axis: [N, classes] classifiers, [N, T, V] language models. */
 function crossEntropy(y: Tensor, labels: Tensor, classes: number): Tensor {
   const { nn } = jax();
-  return nn.logSoftmax(y).mul(nn.oneHot(labels, classes)).sum().mul(-1 / y.shape[0]);
+  const rows = y.reshape([-1, classes]);
+  const count = rows.shape[0];
+  return nn.logSoftmax(rows).mul(nn.oneHot(labels, classes)).sum().mul(-1 / count);
 }
 
 /**

@@ -185,18 +185,38 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, epsilon = 1e-5
   return centered.mul(np.reciprocal(np.sqrt(variance.add(epsilon)))).mul(gamma).add(beta);
 }
 
-/** Multi-head self-attention on x [N, T, D] (fused qkv projection, then output projection). */
-export function selfAttention(x: Tensor, heads: number, wqkv: Tensor, bqkv: Tensor, wo: Tensor, bo: Tensor): Tensor {
+/**
+ * Multi-head self-attention on x [N, T, D] (fused [q | k | v] projection, then output projection); each of
+ * `kvHeads` key/value heads serves heads/kvHeads query heads (GQA); `causal` masks future positions.
+ */
+export function selfAttention(x: Tensor, heads: number, wqkv: Tensor, bqkv: Tensor, wo: Tensor, bo: Tensor, kvHeads = heads, causal = false): Tensor {
   const np = engine().numpy;
   const [n, t, d] = x.shape;
   const dh = d / heads;
-  const qkv = dense(x, wqkv, bqkv).reshape([n, t, 3, heads, dh]).transpose([2, 0, 3, 1, 4]);
-  const q = qkv.ref.slice(0);
-  const k = qkv.ref.slice(1);
-  const v = qkv.slice(2);
-  const scores = np.matmul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(dh));
+  const kv = kvHeads * dh;
+  const qkv = dense(x, wqkv, bqkv);
+  const split = (from: number, count: number) => {
+    const part = qkv.ref.slice([], [], [from, from + count * dh]).reshape([n, t, count, dh]);
+    return (count === heads ? part : np.repeat(part, heads / count, 2)).transpose([0, 2, 1, 3]);
+  };
+  const q = split(0, heads);
+  const k = split(d, kvHeads);
+  const v = split(d + kv, kvHeads);
+  qkv.dispose();
+  let scores = np.matmul(q, k.transpose([0, 1, 3, 2])).mul(1 / Math.sqrt(dh));
+  // 0 on and below the diagonal, -1e9 above.
+  if (causal) scores = scores.add(np.tri(t, t, 0).sub(1).mul(1e9));
   const attended = np.matmul(engine().nn.softmax(scores, -1), v);
   return dense(attended.transpose([0, 2, 1, 3]).reshape([n, t, d]), wo, bo);
+}
+
+/** ids [N, T] (integer-valued floats), table [V, D] -> [N, T, D], as a one-hot matmul (differentiable in the table). */
+export function embedding(ids: Tensor, table: Tensor): Tensor {
+  const { numpy: np, nn, lax } = engine();
+  const [n, t] = ids.shape;
+  const [vocab, d] = table.shape;
+  const oneHot = nn.oneHot(lax.stopGradient(ids).astype(np.int32).reshape([n * t]), vocab);
+  return np.matmul(oneHot, table).reshape([n, t, d]);
 }
 
 /** x [N, H, W, C] -> patch tokens [N, T, p*p*C], patches in raster order; the edge is zero-padded to whole patches. */

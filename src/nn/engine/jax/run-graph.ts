@@ -1,7 +1,7 @@
 import type { Graph, GraphNode } from "../../graph/graph.js";
 import type { Activation } from "../../kinds/activation.js";
 import { jax, type Tensor } from "./load.js";
-import { batchNormEval, batchNormTrain, channelShuffle, conv2d, dense, layerNorm, patches, pool2d, selfAttention } from "./ops.js";
+import { batchNormEval, batchNormTrain, channelShuffle, conv2d, dense, embedding, layerNorm, patches, pool2d, selfAttention } from "./ops.js";
 
 export type TensorMap = Record<string, Tensor>;
 
@@ -81,7 +81,7 @@ function apply(node: GraphNode, inputs: Tensor[]): Tensor {
     case "conv2d":
       return conv2d(inputs[0], inputs[1], { stride: node.stride, dilation: node.dilation, groups: node.groups });
     case "dense":
-      return dense(inputs[0], inputs[1], inputs[2]);
+      return dense(inputs[0], node.transposed ? inputs[1].transpose([1, 0]) : inputs[1], inputs[2]);
     case "addBatchless":
     case "add":
       return inputs[0].add(inputs[1]);
@@ -109,7 +109,11 @@ function apply(node: GraphNode, inputs: Tensor[]): Tensor {
     case "patches":
       return patches(inputs[0], node.patch);
     case "attention":
-      return selfAttention(inputs[0], node.heads, inputs[1], inputs[2], inputs[3], inputs[4]);
+      return selfAttention(inputs[0], node.heads, inputs[1], inputs[2], inputs[3], inputs[4], node.kvHeads ?? node.heads, node.causal ?? false);
+    case "embedding":
+      return embedding(inputs[0], inputs[1]);
+    case "reshape":
+      return inputs[0].reshape([inputs[0].shape[0], ...node.shape]);
     case "zeros":
       return np.zerosLike(inputs[0]);
     case "softmax":
