@@ -93,6 +93,8 @@ class Model : public Napi::ObjectWrap<Model> {
         n.padding = static_cast<int64_t>(num(o, "padding", 0));
         n.heads = static_cast<int64_t>(num(o, "heads", 1));
         n.patch = static_cast<int64_t>(num(o, "patch", 1));
+        n.start = static_cast<int64_t>(num(o, "start", 0));
+        n.count = static_cast<int64_t>(num(o, "count", 0));
         n.momentum = num(o, "momentum", 0);
         n.epsilon = num(o, "epsilon", 0);
         n.rate = num(o, "rate", 0);
