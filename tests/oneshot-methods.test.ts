@@ -3,12 +3,13 @@ import { describe, it } from "node:test";
 import { syntheticSplits } from "../src/nn/data/dataset.js";
 import { lowerNetwork } from "../src/nn/graph/lower.js";
 import { loadEngine } from "../src/nn/engine/index.js";
-import { NB201_OPS } from "../src/space/builtin/nb201.js";
+import { NB201_OPS, type Nb201Config } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
 import { dartsMode, softmax } from "../src/oneshot/edge-modes.js";
 import { reinforceGradient } from "../src/oneshot/enas.js";
 import { deriveUnderLatency, fbnetLoss, proxylessLatencyTerm, type LatencyObjective } from "../src/oneshot/hardware-loss.js";
-import { edgeOpCosts, predictNb201Latency, type Nb201LatencyTable } from "../src/oneshot/latency-table.js";
+import { edgeOpCosts, predictNb201Latency, stagedNb201Network, type Nb201LatencyTable } from "../src/oneshot/latency-table.js";
+import { nb201Network } from "../src/nn/builders/nb201.js";
 import { ALL_OPS, nb201Supernet, type SupernetShape } from "../src/oneshot/nb201-supernet.js";
 import { edgeNormalisation, pcDartsInitial, pcDartsMode } from "../src/oneshot/pc-darts.js";
 import { oneshotSearch } from "../src/oneshot/search.js";
@@ -127,6 +128,11 @@ describe("ENAS, ProxylessNAS and FBNet losses", () => {
       const numericM = (fbAt(moveM(h)) - fbAt(moveM(-h))) / (2 * h);
       assert.ok(Math.abs(numericM - fb.dm[e][i]) < 1e-6, `fbnet ${e},${i}: ${fb.dm[e][i]} vs ${numericM}`);
     }
+  });
+
+  it("the latency table's staged network with one cell everywhere is the NB201 network", () => {
+    const config: Nb201Config = { edges: ["nor_conv_3x3", "skip_connect", "avg_pool_3x3", "none", "nor_conv_1x1", "nor_conv_3x3"] };
+    assert.deepEqual(stagedNb201Network([config, config, config], { channels: 4, cellsPerStage: 2, classes: 10 }), nb201Network(config, 10, { channels: 4, cellsPerStage: 2 }));
   });
 
   it("a genotype derived under a latency target is predicted within it, giving up the least alpha", () => {

@@ -2,7 +2,8 @@ import { cpus } from "node:os";
 import type { Engine } from "../nn/engine/engine.js";
 import { lowerNetwork } from "../nn/graph/lower.js";
 import { initNetwork } from "../nn/init.js";
-import { cellOp, nb201Network } from "../nn/builders/nb201.js";
+import { act, bn, conv, seq } from "../nn/blocks.js";
+import { nb201Cell, nb201Network, reductionBlock } from "../nn/builders/nb201.js";
 import type { Layer } from "../nn/layers.js";
 import { CLOCKS, measureLatency, type ClockName, type MeasureOptions } from "../evaluate/devices/protocol.js";
 import { NB201_OPS, type Nb201Config, type Nb201Op } from "../space/builtin/nb201.js";
@@ -10,9 +11,11 @@ import { Rng } from "../core/rng.js";
 
 /**
  * A per-op latency lookup table for the NB201 network on one device (FBNet, Wu et al. 2019, sec. 3.2;
- * ProxylessNAS, Cai et al. 2019, sec. 3.3): each op alone at each stage's shape, and the network with every
- * edge `none` as the base. A cell's latency is predicted as base + N * sum over stages and edges of
- * (op - none), additive as both papers assume; `measureNb201Latency` checks the prediction on the real network.
+ * ProxylessNAS, Cai et al. 2019, sec. 3.3), additive as both papers assume: a cell's latency is predicted as
+ * base + N * sum over stages and edges of ops[stage][op]. Each entry is measured in context, as the latency
+ * of the network whose cells in that stage have every edge = op (all others `none`) minus the all-`none`
+ * base, per edge: an op timed alone missed most of its cost inside the network here (the all-conv cell
+ * measured 1.07 ms against 0.43 ms summed from ops timed alone, on the torch engine at C=4, N=1).
  */
 export interface Nb201LatencyTable {
   device: string;
@@ -20,7 +23,7 @@ export interface Nb201LatencyTable {
   channels: number;
   cellsPerStage: number;
   input: [number, number, number];
-  /** Median batch-1 latency (ms) of each op [stage][NB201_OPS index]. */
+  /** What one edge with this op adds (ms) over `none`, [stage][NB201_OPS index] (0 for none). */
   ops: number[][];
   /** The all-`none` network (ms). */
   base: number;
@@ -42,17 +45,31 @@ async function latencyOf(engine: Engine, network: Layer, input: [number, number,
 
 /** Measures the table on `engine` (batch 1, eval mode). Stage s has C * 2^s channels at ceil(H / 2^s). */
 export async function measureNb201LatencyTable(engine: Engine, shape: { channels: number; cellsPerStage: number; input: [number, number, number]; classes: number }, clock: ClockName = "process-cpu", options = LUT_MEASURE): Promise<Nb201LatencyTable> {
+  const none: Nb201Config = { edges: Array(6).fill("none") };
+  const base = await latencyOf(engine, stagedNb201Network([none, none, none], shape), shape.input, clock, options);
   const ops: number[][] = [];
   for (let stage = 0; stage < 3; stage++) {
-    const channels = shape.channels * 2 ** stage;
-    const side = (n: number) => Math.ceil(n / 2 ** stage);
-    const input: [number, number, number] = [side(shape.input[0]), side(shape.input[1]), channels];
     const row: number[] = [];
-    for (const op of NB201_OPS) row.push(await latencyOf(engine, { kind: "sequential", layers: [cellOp(op as Nb201Op, channels)] }, input, clock, options));
+    for (const op of NB201_OPS) {
+      const configs = [none, none, none];
+      configs[stage] = { edges: Array(6).fill(op) };
+      row.push(op === "none" ? 0 : ((await latencyOf(engine, stagedNb201Network(configs, shape), shape.input, clock, options)) - base) / (6 * shape.cellsPerStage));
+    }
     ops.push(row);
   }
-  const base = await measureNb201Latency(engine, { edges: Array(6).fill("none") }, shape, clock, options);
   return { device: `${engine.name} engine (${engine.version}, ${engine.threads} thread(s), ${cpus()[0]?.model ?? "cpu"})`, clock, channels: shape.channels, cellsPerStage: shape.cellsPerStage, input: shape.input, ops, base };
+}
+
+/** The NB201 network (nn/builders' nb201Network) with a cell config per stage. */
+export function stagedNb201Network(configs: Nb201Config[], shape: { channels: number; cellsPerStage: number; classes: number }): Layer {
+  const c = shape.channels;
+  const layers: Layer[] = [conv(c, 3), bn()];
+  [c, 2 * c, 4 * c].forEach((channels, stage) => {
+    if (stage > 0) layers.push(reductionBlock(channels / 2, channels));
+    for (let i = 0; i < shape.cellsPerStage; i++) layers.push(nb201Cell(configs[stage], channels));
+  });
+  layers.push(bn(), act("relu"), { kind: "globalPool" }, { kind: "dense", out: shape.classes });
+  return seq(...layers);
 }
 
 /** The real batch-1 latency (ms) of an NB201 network with this cell. */
