@@ -9,12 +9,13 @@
  *
  *   node dist/bench/oneshot-ranking.js [--dir bench/results/spos-supernet] [--out docs/bench/oneshot-ranking.json]
  *     [--train-limit 10000] [--epochs 6] [--channels 8] [--cells 1] [--standalone-limit 5000]
- *     [--standalone-epochs 3] [--queries 100] [--search-seeds 3]
+ *     [--standalone-epochs 3] [--standalone-eval 1000,2000] [--queries 100] [--search-seeds 3]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { loadFashionMnist } from "../src/nn/data/fashion-mnist.js";
+import { subset } from "../src/nn/data/dataset.js";
 import { loadEngine } from "../src/nn/engine/index.js";
 import { nb201Network } from "../src/nn/builders/nb201.js";
 import { trainNetwork } from "../src/nn/trainer.js";
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     cells: { type: "string", default: "1" },
     "standalone-limit": { type: "string", default: "5000" },
     "standalone-epochs": { type: "string", default: "3" },
+    /** Validation and test images the standalone networks are scored on (the first N of each split). */
+    "standalone-eval": { type: "string", default: "1000,2000" },
     queries: { type: "string", default: "100" },
     "search-seeds": { type: "string", default: "3" },
     seed: { type: "string", default: "0" },
@@ -54,6 +57,8 @@ interface Results {
   tau?: Record<string, number>;
 }
 const results: Results = existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : { settings: values, cells: [] };
+// The supernet and search flags must not change across resumes; the standalone recipe is recorded as last run.
+results.settings = values;
 const save = () => {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
@@ -116,7 +121,10 @@ for (const name of ["random", "evolution"]) {
 await evaluator.close();
 
 // 3. Standalone training, one fixed recipe, cell by cell.
-const standalone = loadFashionMnist({ trainLimit: num("standalone-limit") });
+const full = loadFashionMnist({ trainLimit: num("standalone-limit") });
+const [validationImages, testImages] = (values["standalone-eval"] as string).split(",").map(Number);
+const first = (n: number) => Array.from({ length: n }, (_, i) => i);
+const standalone = { train: full.train, validation: subset(full.validation, first(validationImages)), test: subset(full.test, first(testImages)) };
 async function train(cell: Cell): Promise<void> {
   const network = nb201Network(nb201Space.parse(cell.key), standalone.train.classes, { channels, cellsPerStage });
   const r = await trainNetwork(network, standalone, { epochs: num("standalone-epochs"), batchSize: 64, rng: Rng.derive("ranking standalone", cell.key), engine });
