@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { nb201Space } from "../src/space/builtin/nb201.js";
@@ -36,6 +36,26 @@ describe("nascent oneshot", { skip: dataReady ? false : "needs Debian's dataset-
       const bad = runCli(["oneshot", "--method", "enasx", "--storage", storage], { env });
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /--method: unknown one-shot method 'enasx'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs FBNet under a latency target from a given table, and refuses a target for a method without a latency loss", () => {
+    const dir = tempDir();
+    try {
+      const table = join(dir, "lut.json");
+      writeFileSync(table, JSON.stringify({ device: "test", clock: "wall", channels: 2, cellsPerStage: 1, input: [28, 28, 1], base: 1, ops: [0, 1, 2].map(() => [0, 0.01, 0.1, 0.3, 0.05]) }));
+      const storage = `sqlite:${join(dir, "db.sqlite")}`;
+      const args = ["oneshot", "--train-limit", "256", "--epochs", "1", "--channels", "2", "--cells", "1", "--eval-images", "100", "--storage", storage, "--latency-table", table, "--json"];
+      const run = runCli([...args, "--method", "fbnet", "--latency-target", "1.5", "--checkpoint-dir", join(dir, "fbnet")], { env });
+      assert.equal(run.code, 0, run.stderr);
+      const line = lastJsonLine<{ method: string; genotype: { edges: string[] } }>(run.stdout);
+      assert.equal(line.method, "fbnet");
+      assert.ok(line.genotype.edges.filter((op) => op === "nor_conv_3x3").length <= 1, `1.5 ms allows one 3x3 conv edge: ${line.genotype.edges}`);
+      const refused = runCli([...args, "--method", "darts", "--latency-target", "1.5"], { env });
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /--latency-target: only proxyless and fbnet/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

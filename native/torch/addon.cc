@@ -96,6 +96,8 @@ class Model : public Napi::ObjectWrap<Model> {
         n.kvHeads = static_cast<int64_t>(num(o, "kvHeads", 0));
         n.causal = o.Get("causal").ToBoolean();
         n.transposed = o.Get("transposed").ToBoolean();
+        n.start = static_cast<int64_t>(num(o, "start", 0));
+        n.count = static_cast<int64_t>(num(o, "count", 0));
         n.momentum = num(o, "momentum", 0);
         n.epsilon = num(o, "epsilon", 0);
         n.rate = num(o, "rate", 0);

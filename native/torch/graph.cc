@@ -16,7 +16,8 @@ Op parseOp(const std::string& name) {
       {"dropout", Op::Dropout}, {"scaleChannels", Op::ScaleChannels},
       {"channelShuffle", Op::ChannelShuffle}, {"concat", Op::Concat}, {"patches", Op::Patches},
       {"attention", Op::Attention}, {"zeros", Op::Zeros}, {"softmax", Op::Softmax},
-      {"weightedSum", Op::WeightedSum}, {"embedding", Op::Embedding}, {"reshape", Op::Reshape}};
+      {"weightedSum", Op::WeightedSum}, {"embedding", Op::Embedding}, {"reshape", Op::Reshape},
+      {"sliceChannels", Op::SliceChannels}};
   auto found = ops.find(name);
   if (found == ops.end()) throw std::runtime_error("the torch engine has no primitive '" + name + "' (rebuild the addon: npm run build:torch)");
   return found->second;
@@ -228,6 +229,7 @@ RunResult runGraph(const std::vector<Node>& nodes, int output, const torch::Tens
           break;
         }
         case Op::ChannelShuffle: y = channelShuffle(in(0), node.groups); break;
+        case Op::SliceChannels: y = in(0).narrow(isImage(in(0)) ? 1 : -1, node.start, node.count); break;
         case Op::Concat: {
           std::vector<torch::Tensor> parts;
           for (size_t k = 0; k < node.inputs.size(); k++) parts.push_back(in(k));

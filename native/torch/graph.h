@@ -12,7 +12,7 @@ namespace nascent {
 enum class Op {
   Input, Param, State, Conv2d, Dense, AddBatchless, Add, BatchNorm, LayerNorm, Activation, Pool,
   GlobalPool, Flatten, Dropout, ScaleChannels, ChannelShuffle, Concat, Patches, Attention, Zeros,
-  Softmax, WeightedSum, Embedding, Reshape
+  Softmax, WeightedSum, Embedding, Reshape, SliceChannels
 };
 
 enum class Fn { Relu, Relu6, HSwish, HSigmoid, Gelu, Sigmoid };
@@ -23,10 +23,10 @@ struct Node {
   std::vector<int> inputs;
   std::string path;
   std::vector<int64_t> shape;  // without the batch axis, NHWC
-  int64_t kernel = 1, stride = 1, dilation = 1, groups = 1, padding = 0, heads = 1, patch = 1;
-  int64_t kvHeads = 0;  // attention: key/value heads (0: as many as query heads)
-  bool causal = false;
-  bool transposed = false;  // dense: the weight is [O, D]  // attention: position i attends to positions <= i
+  int64_t kernel = 1, stride = 1, dilation = 1, groups = 1, padding = 0, heads = 1, patch = 1, start = 0, count = 0;
+  int64_t kvHeads = 0;       // attention: key/value heads (0: as many as query heads)
+  bool causal = false;       // attention: position i attends to positions <= i
+  bool transposed = false;   // dense: the weight is [O, D]
   double momentum = 0, epsilon = 0, rate = 0;
   bool maxPool = false;
   Fn fn = Fn::Relu;

@@ -5,7 +5,7 @@ import type { HostTensors, Weights } from "../nn/engine/engine.js";
 import type { CellEdge, Layer } from "../nn/layers.js";
 
 /** Target node and position among the target's inputs of each NB201 edge (1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2). */
-const EDGE_PLACES: [number, number][] = [[1, 0], [2, 0], [2, 1], [3, 0], [3, 1], [3, 2]];
+export const EDGE_PLACES: [number, number][] = [[1, 0], [2, 0], [2, 1], [3, 0], [3, 1], [3, 2]];
 const EDGE_SOURCES = [0, 0, 1, 0, 1, 2];
 
 export const NB201_EDGES = EDGE_PLACES.length;
@@ -30,7 +30,8 @@ export const singlePath = (config: Nb201Config): PathSet => config.edges.map((op
  * over the five ops), restricted to the ops of `paths`. Parameter names do not depend on `paths`: an op's
  * weights are named by its index among all five, so every restriction shares one set of weights.
  */
-export function nb201Supernet(shape: SupernetShape, paths: PathSet, options: { probe?: boolean } = {}): Layer {
+export function nb201Supernet(shape: SupernetShape, paths: PathSet, options: { probe?: boolean; partialChannels?: number } = {}): Layer {
+  const k = options.partialChannels ?? 1;
   const c = shape.channels;
   const layers: Layer[] = [conv(c, 3), bn()];
   [c, 2 * c, 4 * c].forEach((channels, stage) => {
@@ -38,7 +39,7 @@ export function nb201Supernet(shape: SupernetShape, paths: PathSet, options: { p
     for (let i = 0; i < shape.cellsPerStage; i++) {
       const nodes: CellEdge[][] = [[], [], []];
       EDGE_PLACES.forEach(([target], e) => {
-        const op: Layer = { kind: "mixedEdge", ops: NB201_OPS.map((name) => cellOp(name, channels)), active: paths[e], probe: options.probe };
+        const op: Layer = { kind: "mixedEdge", ops: NB201_OPS.map((name) => cellOp(name, channels / k)), active: paths[e], probe: options.probe, ...(k > 1 ? { partialChannels: k } : {}) };
         nodes[target - 1].push({ from: EDGE_SOURCES[e], op });
       });
       layers.push({ kind: "cell", nodes });

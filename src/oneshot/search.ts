@@ -5,17 +5,22 @@ import { NB201_OPS, type Nb201Config } from "../space/builtin/nb201.js";
 import { NascentError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
 import { dartsMode, gdasMode, proxylessMode, softmax, uniformMode, type EdgeMode, type EdgeSample } from "./edge-modes.js";
-import { unrolledAlphaGradient } from "./darts-second-order.js";
+import { architectureStep } from "./arch-step.js";
+import { ENAS_DEFAULTS, enasMode } from "./enas.js";
+import { deriveUnderLatency, fbnetMode, fbnetTemperature, type LatencyObjective } from "./hardware-loss.js";
+import { PC_DARTS_DEFAULTS, pcDartsInitial, pcDartsMode } from "./pc-darts.js";
 import { configOfPaths, nb201Genotype, nb201Key } from "./genotype.js";
 import { NB201_EDGES, singlePath, type PathSet } from "./nb201-supernet.js";
 import { adamInit, adamUpdate, sgdUpdate } from "./optim.js";
 import { loadSearchState, saveSearchState, type EpochRecord, type SearchState } from "./state.js";
 import { Nb201SupernetRunner } from "./supernet.js";
 
-export const ONESHOT_METHODS = ["darts", "darts2", "gdas", "proxyless", "spos", "rsps"] as const;
+export const ONESHOT_METHODS = ["darts", "darts2", "pc-darts", "gdas", "proxyless", "fbnet", "enas", "spos", "rsps"] as const;
 export type OneshotMethod = (typeof ONESHOT_METHODS)[number];
 
-const MODES: Record<OneshotMethod, EdgeMode> = { darts: dartsMode, darts2: dartsMode, gdas: gdasMode, proxyless: proxylessMode, spos: uniformMode, rsps: uniformMode };
+const MODES: Record<OneshotMethod, EdgeMode> = { darts: dartsMode, darts2: dartsMode, "pc-darts": pcDartsMode(), gdas: gdasMode, proxyless: proxylessMode, fbnet: fbnetMode, enas: enasMode, spos: uniformMode, rsps: uniformMode };
+/** Methods whose per-epoch supernet accuracy mixes every op by the architecture weights (the others run the genotype). */
+const MIXED_EVAL = new Set<OneshotMethod>(["darts", "darts2", "pc-darts"]);
 
 /** NAS-Bench-201's search settings (Dong & Yang 2020, appendix; its DARTS, GDAS and RSPS scripts). */
 export const NB201_SEARCH_DEFAULTS = {
@@ -45,6 +50,12 @@ export interface SearchOptions {
   resume?: boolean;
   onEpoch?: (record: EpochRecord, state: SearchState) => Promise<void> | void;
   onStep?: (step: number, total: number, loss: number) => void;
+  /** ProxylessNAS (optional) and FBNet (required): the latency table and target. */
+  latency?: LatencyObjective;
+  /** PC-DARTS's K (default 4). */
+  partialChannels?: number;
+  /** Epochs of weight training before alpha updates start (PC-DARTS default: 30% of the epochs, as its 15 of 50). */
+  warmupEpochs?: number;
 }
 
 export interface SearchResult {
@@ -59,7 +70,7 @@ export interface SearchResult {
 
 /** The run's identity: a checkpoint is resumed only by the same method, shape, seed and data. */
 export const searchFingerprint = (o: SearchOptions): string =>
-  JSON.stringify([o.method, o.channels, o.cellsPerStage, o.epochs, o.seed, o.batchSize ?? NB201_SEARCH_DEFAULTS.batchSize, o.data.train.name, o.data.train.count]);
+  JSON.stringify([o.method, o.channels, o.cellsPerStage, o.epochs, o.seed, o.batchSize ?? NB201_SEARCH_DEFAULTS.batchSize, o.data.train.name, o.data.train.count, ...(o.latency ? [o.latency.targetMs] : []), ...(o.partialChannels ? [o.partialChannels] : []), ...(o.warmupEpochs !== undefined ? [o.warmupEpochs] : [])]);
 
 function batch(data: ImageDataset, order: ArrayLike<number>, from: number, size: number): { x: Float32Array; labels: Int32Array } {
   const picked = subset(data, Array.from({ length: size }, (_, i) => order[from + i]));
@@ -79,6 +90,16 @@ export async function supernetAccuracy(runner: Nb201SupernetRunner, weights: Wei
   return correct / data.count;
 }
 
+/** ENAS's controller optimizer: Adam at the micro search's learning rate, no L2 on the logits. */
+const ENAS_ADAM = { learningRate: ENAS_DEFAULTS.learningRate, weightDecay: 0 };
+
+/** The genotype of architecture parameters: argmax alpha per edge (PC-DARTS: of its alpha rows), under the latency target when one is set. */
+function derive(alpha: number[][], options: SearchOptions): Nb201Config {
+  const edges = alpha.slice(0, NB201_EDGES);
+  if (options.latency) return configOfPaths(deriveUnderLatency(edges, options.latency.table, options.latency.targetMs).map((i) => [i]));
+  return nb201Genotype(edges);
+}
+
 const oneHot = (paths: PathSet) => ({ paths, w: paths.map(() => [1]), probe: false });
 
 /**
@@ -91,7 +112,10 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
   const mode = MODES[options.method];
   const batchSize = options.batchSize ?? defaults.batchSize;
   const { train } = options.data;
-  const runner = new Nb201SupernetRunner(options.engine, { channels: options.channels, cellsPerStage: options.cellsPerStage, input: [...train.shape], classes: train.classes });
+  if (options.method === "fbnet" && !options.latency) throw new NascentError("--method fbnet needs --latency-target (its loss is CE * a * (log LAT / log T)^b)");
+  const pc = options.method === "pc-darts";
+  const runner = new Nb201SupernetRunner(options.engine, { channels: options.channels, cellsPerStage: options.cellsPerStage, input: [...train.shape], classes: train.classes }, 16, pc ? (options.partialChannels ?? PC_DARTS_DEFAULTS.partialChannels) : 1);
+  const warmup = options.warmupEpochs ?? (pc ? Math.round(PC_DARTS_DEFAULTS.warmupFraction * options.epochs) : 0);
   const halves = shuffledIndices(train.count, Rng.derive("oneshot halves", options.seed));
   const weightHalf = subset(train, halves.subarray(0, train.count >> 1));
   const alphaHalf = subset(train, halves.subarray(train.count >> 1));
@@ -99,7 +123,7 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
   const steps = Math.floor(Math.min(weightHalf.count, alphaHalf.count) / batchSize);
   if (steps < 1) throw new NascentError(`--train-limit: ${train.count} training images give less than one batch of ${batchSize} per half`);
   const fingerprint = searchFingerprint(options);
-  const zeroAlpha = Array.from({ length: NB201_EDGES }, () => NB201_OPS.map(() => 0));
+  const zeroAlpha = pc ? pcDartsInitial(NB201_OPS.length) : Array.from({ length: NB201_EDGES }, () => NB201_OPS.map(() => 0));
   const saved = options.resume && options.checkpointDir ? loadSearchState(options.checkpointDir, fingerprint) : null;
   let state: SearchState = saved ?? {
     epochsDone: 0,
@@ -107,6 +131,7 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
     momentum: {},
     alpha: zeroAlpha,
     alphaOptimizer: adamInit(zeroAlpha),
+    baseline: 0,
     history: [],
     seconds: 0,
   };
@@ -116,12 +141,13 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
     for (let epoch = state.epochsDone; epoch < options.epochs; epoch++) {
       const started = performance.now();
       const lr = minLearningRate + (learningRate - minLearningRate) * 0.5 * (1 + Math.cos((Math.PI * epoch) / options.epochs));
-      const tau = tauMax - ((tauMax - tauMin) * epoch) / Math.max(1, options.epochs - 1);
+      const tau = options.method === "fbnet" ? fbnetTemperature(epoch) : tauMax - ((tauMax - tauMin) * epoch) / Math.max(1, options.epochs - 1);
       const orderW = shuffledIndices(weightHalf.count, Rng.derive("oneshot order", options.seed, epoch, "w"));
       const orderA = shuffledIndices(alphaHalf.count, Rng.derive("oneshot order", options.seed, epoch, "a"));
-      let { weights, momentum, alpha, alphaOptimizer } = state;
+      let { weights, momentum, alpha, alphaOptimizer, baseline = 0 } = state;
       let trainLoss = 0;
       let archLoss = 0;
+      let latencyMs = 0;
       for (let step = 0; step < steps; step++) {
         const rng = Rng.derive("oneshot step", options.seed, epoch, step);
         const w = batch(weightHalf, orderW, step * batchSize, batchSize);
@@ -131,31 +157,25 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
         weights = { params: updated.params, state: weights.state };
         momentum = updated.state;
         trainLoss += result.loss / steps;
-        if (mode.learnsAlpha) {
+        if (mode.learnsAlpha && epoch >= warmup) {
           const a = batch(alphaHalf, orderA, step * batchSize, batchSize);
-          let gradient: number[][];
-          if (options.method === "darts2") {
-            // The unrolled step uses the current training batch and the weights' learning rate as xi (DARTS, sec. 2.3).
-            const unrolled = await unrolledAlphaGradient(runner, weights, alpha, w, a, lr);
-            gradient = unrolled.grad;
-            archLoss += unrolled.loss / steps;
-          } else {
-            const sample = mode.sample(alpha, rng.fork("a"), tau);
-            const archResult = await runner.gradients(weights, sample, a.x, a.labels);
-            gradient = sample.alphaGradient(archResult.dw, archResult.probeSum);
-            archLoss += archResult.loss / steps;
-          }
-          ({ params: alpha, state: alphaOptimizer } = adamUpdate(alpha, gradient, alphaOptimizer, defaults.alpha));
+          const arch = await architectureStep({ method: options.method, mode, runner, weights, alpha, baseline, train: w, validation: a, learningRate: lr, temperature: tau, rng: rng.fork("a"), latency: options.latency });
+          archLoss += arch.loss / steps;
+          latencyMs += (arch.latencyMs ?? 0) / steps;
+          baseline = arch.baseline;
+          const adam = options.method === "enas" ? { ...defaults.alpha, ...ENAS_ADAM } : defaults.alpha;
+          ({ params: alpha, state: alphaOptimizer } = adamUpdate(alpha, arch.grad, alphaOptimizer, adam));
         }
         options.onStep?.(epoch * steps + step + 1, options.epochs * steps, result.loss);
       }
-      const genotype = mode.learnsAlpha ? nb201Genotype(alpha) : null;
-      const evalSample = options.method === "darts" || options.method === "darts2" ? dartsMode.sample(alpha, Rng.derive("unused"), 1) : oneHot(genotype ? singlePath(genotype) : uniformMode.sample(alpha, Rng.derive("oneshot eval path", options.seed, epoch), 1).paths);
+      const genotype = mode.learnsAlpha ? derive(alpha, options) : null;
+      const evalSample = MIXED_EVAL.has(options.method) ? mode.sample(alpha, Rng.derive("unused"), 1) : oneHot(genotype ? singlePath(genotype) : uniformMode.sample(alpha, Rng.derive("oneshot eval path", options.seed, epoch), 1).paths);
       const accuracy = await supernetAccuracy(runner, weights, evalSample, held);
       const record: EpochRecord = {
         epoch: epoch + 1,
         trainLoss,
         archLoss: mode.learnsAlpha ? archLoss : null,
+        ...(options.latency ? { latencyMs } : {}),
         supernetAccuracy: accuracy,
         alphaSoftmax: mode.learnsAlpha ? alpha.map((row) => softmax(row)) : null,
         genotype: genotype ? nb201Key(genotype) : null,
@@ -163,7 +183,7 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
         learningRate: lr,
         seconds: (performance.now() - started) / 1000,
       };
-      state = { epochsDone: epoch + 1, weights, momentum, alpha, alphaOptimizer, history: [...state.history, record], seconds: state.seconds + record.seconds };
+      state = { epochsDone: epoch + 1, weights, momentum, alpha, alphaOptimizer, baseline, history: [...state.history, record], seconds: state.seconds + record.seconds };
       if (options.checkpointDir) await saveSearchState(options.checkpointDir, state, fingerprint, { ...runner.shape, dataset: train.name, trainImages: train.count });
       await options.onEpoch?.(record, state);
     }
@@ -171,7 +191,7 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
     let genotype: Nb201Config;
     let ranking: { key: string; accuracy: number }[] = [];
     if (mode.learnsAlpha) {
-      genotype = nb201Genotype(state.alpha);
+      genotype = derive(state.alpha, options);
     } else {
       const ranked = await rankCandidates(runner, state.weights, options, alphaHalf, held);
       genotype = ranked[0].config;

@@ -12,6 +12,8 @@ export interface EpochRecord {
   trainLoss: number;
   /** Mean architecture-step loss (validation half), when the method learns alpha. */
   archLoss: number | null;
+  /** Hardware-aware methods: the mean latency (ms) the architecture loss saw (E[LAT] or LAT under the mask). */
+  latencyMs?: number;
   /** Accuracy of the supernet (DARTS: all ops mixed; others: the current genotype) on held-out images, BatchNorm on batch statistics. */
   supernetAccuracy: number;
   /** softmax(alpha) per edge, [6][5] in NB201_OPS order; null for methods without alpha. */
@@ -33,6 +35,8 @@ export interface SearchState {
   momentum: SgdState;
   alpha: number[][];
   alphaOptimizer: AdamState;
+  /** ENAS's moving-average reward baseline (0 for the other methods). */
+  baseline?: number;
   history: EpochRecord[];
   seconds: number;
 }
@@ -53,6 +57,7 @@ interface StateJson {
   epochsDone: number;
   alpha: number[][];
   alphaOptimizer: AdamState;
+  baseline?: number;
   history: EpochRecord[];
   seconds: number;
   fingerprint: string;
@@ -71,7 +76,7 @@ export async function saveSearchState(dir: string, state: SearchState, fingerpri
   const params: HostTensors = { ...state.weights.params };
   for (const [name, buffer] of Object.entries(state.momentum)) params[MOMENTUM + name] = buffer;
   await saveCheckpoint(join(dir, `weights-${state.epochsDone}.safetensors`), { network: { kind: "sequential", layers: [] }, input: [], params, state: state.weights.state });
-  const json: StateJson = { supernet, epochsDone: state.epochsDone, alpha: state.alpha, alphaOptimizer: state.alphaOptimizer, history: state.history, seconds: state.seconds, fingerprint };
+  const json: StateJson = { supernet, epochsDone: state.epochsDone, alpha: state.alpha, alphaOptimizer: state.alphaOptimizer, baseline: state.baseline ?? 0, history: state.history, seconds: state.seconds, fingerprint };
   writeFileSync(join(dir, "state.json.tmp"), JSON.stringify(json));
   renameSync(join(dir, "state.json.tmp"), join(dir, "state.json"));
 }
@@ -88,5 +93,5 @@ export function loadSearchState(dir: string, fingerprint?: string): (SearchState
     if (name.startsWith(MOMENTUM)) momentum[name.slice(MOMENTUM.length)] = tensor;
     else params[name] = tensor;
   }
-  return { supernet: json.supernet, epochsDone: json.epochsDone, weights: { params, state: checkpoint.state }, momentum, alpha: json.alpha, alphaOptimizer: json.alphaOptimizer, history: json.history, seconds: json.seconds };
+  return { supernet: json.supernet, epochsDone: json.epochsDone, weights: { params, state: checkpoint.state }, momentum, alpha: json.alpha, alphaOptimizer: json.alphaOptimizer, baseline: json.baseline ?? 0, history: json.history, seconds: json.seconds };
 }

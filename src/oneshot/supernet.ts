@@ -30,13 +30,15 @@ export class Nb201SupernetRunner {
     readonly engine: Engine,
     readonly shape: SupernetShape,
     private readonly cacheSize = 16,
+    /** PC-DARTS's K: each edge's ops see C/K channels (1: the full supernet). */
+    readonly partialChannels = 1,
   ) {
     this.cells = cellPaths(shape);
   }
 
   /** Fresh shared weights of every op (the supernet with all ops on every edge). */
   initialWeights(rng: Rng): Weights {
-    const { params, state } = initNetwork(nb201Supernet(this.shape, ALL_OPS), this.shape.input, rng);
+    const { params, state } = initNetwork(nb201Supernet(this.shape, ALL_OPS, { partialChannels: this.partialChannels }), this.shape.input, rng);
     for (const cell of this.cells) for (let e = 0; e < NB201_EDGES; e++) delete params[`${edgePath(cell, e)}.w`];
     return { params, state };
   }
@@ -47,7 +49,7 @@ export class Nb201SupernetRunner {
     if (model) {
       this.models.delete(key);
     } else {
-      const graph = lowerNetwork(nb201Supernet(this.shape, paths, { probe }), this.shape.input);
+      const graph = lowerNetwork(nb201Supernet(this.shape, paths, { probe, partialChannels: this.partialChannels }), this.shape.input);
       model = this.engine.compile(graph, weights, { optimizer: { name: "sgd", momentum: 0, nesterov: false, weightDecay: 0 }, seed: 0 });
       if (this.models.size >= this.cacheSize) {
         const [oldest, evicted] = this.models.entries().next().value as [string, Model];

@@ -36,6 +36,8 @@ export type Primitive =
   /** [x [N, H, W, C], gate [N, C]] -> x * gate. */
   | { op: "scaleChannels" }
   | { op: "channelShuffle"; groups: number }
+  /** [x]: channels start .. start + count - 1 of the last axis (PC-DARTS's partial channels). */
+  | { op: "sliceChannels"; start: number; count: number }
   /** Concatenation on the last (channel) axis. */
   | { op: "concat" }
   /** [N, H, W, C] -> [N, T, p*p*C]: non-overlapping patches in raster order, zero-padded at the bottom/right edge. */

@@ -9,6 +9,10 @@ import { registerKind, ShapeError, type Layer } from "./registry.js";
  * and whose gradient it chains back to the architecture parameters. Inactive ops are not run at all, and
  * their weights are not part of the graph, so one path costs one op per edge.
  *
+ * With `partialChannels` K > 1 (PC-DARTS, Xu et al. 2020, sec. 3.1), the ops (built for C/K channels) see
+ * only the first C/K channels; the other channels bypass them, are concatenated after the mixed output,
+ * and a channel shuffle of K groups mixes the two parts for the next edge.
+ *
  * With `probe`, a zero per-channel bias [C] is added to the output: its gradient is the edge output's
  * cotangent summed over batch and pixels, which GDAS's straight-through estimator needs for the ops it did
  * not run (Dong & Yang 2019, the "h_i" terms that add a zero-valued scalar).
@@ -19,6 +23,8 @@ export interface MixedEdgeLayer {
   /** Indices into `ops` of the ops to run, ascending, at least one. */
   active: number[];
   probe?: boolean;
+  /** K: the ops run on C/K channels, the rest bypass them (default 1: all channels). */
+  partialChannels?: number;
 }
 
 declare module "./registry.js" {
@@ -32,12 +38,16 @@ registerKind<MixedEdgeLayer>({
   output(layer, input, context) {
     const where = context.path || "mixedEdge";
     if (layer.active.length === 0) throw new ShapeError(`${where}: no active op`);
+    const k = layer.partialChannels ?? 1;
+    const channels = input.at(-1) as number;
+    if (!Number.isInteger(k) || k < 1 || channels % k) throw new ShapeError(`${where}: ${channels} channels do not split into partialChannels ${k} parts`);
+    const opInput = [...input.slice(0, -1), channels / k];
     layer.active.forEach((i, j) => {
       if (!Number.isInteger(i) || i < 0 || i >= layer.ops.length || (j > 0 && i <= layer.active[j - 1])) {
         throw new ShapeError(`${where}: active ops must be ascending indices below ${layer.ops.length}, got [${layer.active.join(", ")}]`);
       }
-      const shape = context.child(layer.ops[i], input, context.at(String(i)));
-      if (shape.join() !== input.join()) throw new ShapeError(`${context.at(String(i))}: a mixed edge's ops must keep the shape [${input.join(", ")}], got [${shape.join(", ")}]`);
+      const shape = context.child(layer.ops[i], opInput, context.at(String(i)));
+      if (shape.join() !== opInput.join()) throw new ShapeError(`${context.at(String(i))}: a mixed edge's ops must keep the shape [${opInput.join(", ")}], got [${shape.join(", ")}]`);
     });
     return input;
   },
@@ -46,8 +56,18 @@ registerKind<MixedEdgeLayer>({
     ...(layer.probe ? [{ leaf: "probe", shape: [input.at(-1) as number], init: "zeros" as const, fanIn: 1 }] : []),
   ],
   lower(layer, x, context) {
-    const terms: ValueId[] = layer.active.map((i) => context.child(layer.ops[i], x, context.at(String(i))));
-    const mixed = context.graph.add({ op: "weightedSum" }, [context.param("w"), ...terms], context.path, context.shape(x));
+    const k = layer.partialChannels ?? 1;
+    const shape = context.shape(x);
+    const channels = shape.at(-1) as number;
+    const part = [...shape.slice(0, -1), channels / k];
+    const opInput = k === 1 ? x : context.graph.add({ op: "sliceChannels", start: 0, count: channels / k }, [x], context.path, part);
+    const terms: ValueId[] = layer.active.map((i) => context.child(layer.ops[i], opInput, context.at(String(i))));
+    let mixed = context.graph.add({ op: "weightedSum" }, [context.param("w"), ...terms], context.path, k === 1 ? shape : part);
+    if (k > 1) {
+      const bypass = context.graph.add({ op: "sliceChannels", start: channels / k, count: channels - channels / k }, [x], context.path, [...shape.slice(0, -1), channels - channels / k]);
+      const joined = context.graph.add({ op: "concat" }, [mixed, bypass], context.path, shape);
+      mixed = context.graph.add({ op: "channelShuffle", groups: k }, [joined], context.path, shape);
+    }
     return layer.probe ? context.graph.add({ op: "addBatchless" }, [mixed, context.param("probe")], context.path, context.shape(x)) : mixed;
   },
 });

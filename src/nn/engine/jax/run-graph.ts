@@ -104,6 +104,8 @@ function apply(node: GraphNode, inputs: Tensor[]): Tensor {
     }
     case "channelShuffle":
       return channelShuffle(inputs[0], node.groups);
+    case "sliceChannels":
+      return inputs[0].slice(...inputs[0].shape.slice(0, -1).map(() => [] as []), [node.start, node.start + node.count]);
     case "concat":
       return np.concatenate(inputs, -1);
     case "patches":
