@@ -16,7 +16,7 @@ import { nb201Network } from "../src/nn/builders/nb201.js";
 import { loadEngine } from "../src/nn/engine/index.js";
 import { naswot } from "../src/predict/zero-cost/naswot.js";
 import { gaussianBatch, grasp, jacobCov, saliency } from "../src/predict/zero-cost/saliency.js";
-import { spearman } from "../src/predict/zero-cost/rank.js";
+import { majorityVote, spearman } from "../src/predict/zero-cost/rank.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
 
@@ -83,7 +83,8 @@ for (const [i, key] of wanted.entries()) {
   process.stderr.write(`${i + 1}/${wanted.length}\n`);
 }
 
-const rows = ["synflow", ...proxies.filter((p) => p !== "synflow")].map((proxy) => {
+const summarized = ["synflow", ...proxies.flatMap((p) => (p === "snip" ? ["snip", "grad_norm"] : p === "synflow" ? [] : [p]))];
+const rows = summarized.map((proxy) => {
   const measured = wanted.filter((k) => done.has(`${proxy} ${k}`));
   const scores = measured.map((k) => done.get(`${proxy} ${k}`)!.value);
   const seconds = measured.reduce((s, k) => s + done.get(`${proxy} ${k}`)!.seconds, 0) / measured.length;
@@ -95,6 +96,14 @@ const rows = ["synflow", ...proxies.filter((p) => p !== "synflow")].map((proxy) 
     secondsPerArch: seconds,
   };
 });
+// Abdelfattah et al.'s vote of synflow, jacob_cov and snip, over the cells all three scored.
+const voters = ["synflow", "jacob_cov", "snip"];
+const voted = wanted.filter((k) => voters.every((p) => done.has(`${p} ${k}`)));
+if (voted.length > 2) {
+  const wins = majorityVote(voters.map((p) => voted.map((k) => done.get(`${p} ${k}`)!.value)));
+  const seconds = voted.reduce((s, k) => s + voters.reduce((t, p) => t + done.get(`${p} ${k}`)!.seconds, 0), 0) / voted.length;
+  rows.push({ proxy: "vote (synflow, jacob_cov, snip)", archs: voted.length, spearmanC10: spearman(wins, voted.map((k) => accuracy.get(k)!.c10)), spearmanC100: spearman(wins, voted.map((k) => accuracy.get(k)!.c100)), secondsPerArch: seconds });
+}
 console.log("| proxy | cells | Spearman CIFAR-10 | Spearman CIFAR-100 | s / cell |\n|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.proxy} | ${r.archs} | ${r.spearmanC10.toFixed(3)} | ${r.spearmanC100.toFixed(3)} | ${r.secondsPerArch.toFixed(2)} |`);
 writeFileSync(values.out!, JSON.stringify({ input: "N(0, 1) images, random labels, batch 64", rows }, null, 2) + "\n");
