@@ -93,7 +93,8 @@ export async function jacobCov(network: Layer, batch: ProxyBatch, rng: Rng, engi
   try {
     const classes = graph.nodes[graph.output].shape.reduce((a, b) => a * b, 1);
     const { input } = await model.valueAndGrad(batch.images, n, { kind: "dot", cotangent: new Float32Array(n * classes).fill(1) }, { training: true, wrtInput: true });
-    const jacobian = Float64Array.from(input as Float32Array);
+    // No path from the input to the output (a cell of `none` edges): the Jacobian is zero.
+    const jacobian = input ? Float64Array.from(input) : new Float64Array(batch.images.length);
     const d = jacobian.length / n;
     const rows = Array.from({ length: n }, (_, i) => jacobian.subarray(i * d, (i + 1) * d));
     const k = 1e-5;
