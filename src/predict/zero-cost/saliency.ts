@@ -2,7 +2,7 @@ import type { Engine, HostTensors } from "../../nn/engine/engine.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import type { Rng } from "../../core/rng.js";
 import { compileProxyModel, sumOverWeights } from "./compiled.js";
-import { symmetricEigenvalues } from "./linalg.js";
+import { symmetricEigen } from "../linear/dense.js";
 import { isWeight } from "./network.js";
 
 /** A minibatch for data-dependent proxies: images (N, H, W, C) and integer labels. */
@@ -98,7 +98,7 @@ export async function jacobCov(network: Layer, batch: ProxyBatch, rng: Rng, engi
     const d = jacobian.length / n;
     const rows = Array.from({ length: n }, (_, i) => jacobian.subarray(i * d, (i + 1) * d));
     const k = 1e-5;
-    return -symmetricEigenvalues(correlation(rows)).reduce((s, l) => s + Math.log(l + k) + 1 / (l + k), 0);
+    return -symmetricEigen(correlation(rows)).values.reduce((s, l) => s + Math.log(l + k) + 1 / (l + k), 0);
   } finally {
     model.dispose();
   }
