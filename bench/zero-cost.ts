@@ -1,5 +1,5 @@
 /**
- * synflow computed by nascent (jax-js engine) on NAS-Bench-201 cells of NASLib's NAS-Bench-Suite-Zero subset
+ * synflow computed by nascent (default engine) on NAS-Bench-201 cells of NASLib's NAS-Bench-Suite-Zero subset
  * (CIFAR-10 rows): Spearman with NASLib's synflow values and with accuracy, and seconds per architecture.
  *
  *   node dist/bench/zero-cost.js --data ../shared/data/nb201/nb201_zero_cost_subset.csv [--archs 30]
