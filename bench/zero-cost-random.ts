@@ -36,7 +36,7 @@ for (const key of wanted) {
   if (done.has(key)) continue;
   const config = nb201Space.validate({ edges: key.split("+").flatMap((part) => part.split("|").filter(Boolean).map((op) => op.split("~")[0])) });
   const started = performance.now();
-  const score = synflow(nb201Network(config, 10), [32, 32, 3], Rng.derive("synflow", key));
+  const score = await synflow(nb201Network(config, 10), [32, 32, 3], Rng.derive("synflow", key));
   const record = { arch: key, synflow: score, seconds: (performance.now() - started) / 1000 };
   appendFileSync(values.cache!, JSON.stringify(record) + "\n");
   done.set(key, record);

@@ -1,5 +1,5 @@
 /**
- * synflow computed by nascent (jax-js engine) on NAS-Bench-201 cells of NASLib's NAS-Bench-Suite-Zero subset
+ * synflow computed by nascent (default engine) on NAS-Bench-201 cells of NASLib's NAS-Bench-Suite-Zero subset
  * (CIFAR-10 rows): Spearman with NASLib's synflow values and with accuracy, and seconds per architecture.
  *
  *   node dist/bench/zero-cost.js --data ../shared/data/nb201/nb201_zero_cost_subset.csv [--archs 30]
@@ -22,7 +22,7 @@ const ours: number[] = [];
 const started = performance.now();
 for (const [i, row] of rows.entries()) {
   const config = nb201Space.validate({ edges: row.arch.split("+").flatMap((part) => part.split("|").filter(Boolean).map((op) => op.split("~")[0])) });
-  ours.push(synflow(nb201Network(config, 10), [32, 32, 3], Rng.derive("synflow", row.arch)));
+  ours.push(await synflow(nb201Network(config, 10), [32, 32, 3], Rng.derive("synflow", row.arch)));
   process.stderr.write(`${i + 1}/${rows.length} ${row.arch} ${ours.at(-1)!.toExponential(3)}\n`);
 }
 const seconds = (performance.now() - started) / 1000 / rows.length;

@@ -36,6 +36,20 @@ test("add-node keeps the network's function close: weight 1 in, the old weight o
   assert.deepEqual(innovations, [...innovations].sort((x, y) => x - y));
 });
 
+test("add-node never splits a link from the bias, and in a small genome favours the oldest links", () => {
+  const rng = Rng.derive("t", 4);
+  const first = new Map<number, number>();
+  for (let i = 0; i < 400; i++) {
+    const genome = minimalGenome(shape, rng);
+    assert.ok(addNode(genome, new InnovationTracker(3, 4), rng, 15));
+    const split = genome.connections.find((c) => !c.enabled)!;
+    assert.notEqual(split.from, 2, "the bias link (innovation 2) was split");
+    first.set(split.innovation, (first.get(split.innovation) ?? 0) + 1);
+  }
+  // Oldest (x1 -> out) with 0.7, the next with 0.3.
+  assert.ok(Math.abs(first.get(0)! / 400 - 0.7) < 0.08, `x1 -> out split ${first.get(0)} times in 400`);
+});
+
 test("compatibility distance counts excess genes with c1 and mean weight differences with c3", () => {
   const base: Genome = { nodes: [{ id: 0, kind: "input" }, { id: 1, kind: "bias" }, { id: 2, kind: "output" }], connections: [{ innovation: 0, from: 0, to: 2, weight: 1, enabled: true, recurrent: false }] };
   const more: Genome = { nodes: base.nodes, connections: [{ ...base.connections[0], weight: 2 }, { innovation: 5, from: 1, to: 2, weight: 0, enabled: true, recurrent: false }] };

@@ -1,6 +1,7 @@
 import { networkBuilderFor } from "../nn/builders/index.js";
 import { loadEngine } from "../nn/engine/index.js";
-import { gaussianBatch, jacobCov, saliency } from "../predict/zero-cost/saliency.js";
+import { naswot } from "../predict/zero-cost/naswot.js";
+import { gaussianBatch, grasp, jacobCov, saliency } from "../predict/zero-cost/saliency.js";
 import { synflow } from "../predict/zero-cost/synflow.js";
 import { zenScore } from "../predict/zero-cost/zen.js";
 import type { Space } from "../space/space.js";
@@ -8,7 +9,7 @@ import { NascentError } from "../core/errors.js";
 import type { EvaluationContext, Evaluator, Metrics } from "./evaluator.js";
 
 /** Zero-cost proxies an evaluator can score by (`zc:NAME`); higher is better for each. */
-export const ZERO_COST_PROXIES = ["synflow", "snip", "grad_norm", "jacob_cov", "zen"] as const;
+export const ZERO_COST_PROXIES = ["synflow", "snip", "grad_norm", "grasp", "jacob_cov", "naswot", "zen"] as const;
 export type ZeroCostProxy = (typeof ZERO_COST_PROXIES)[number];
 
 /** CIFAR-shaped input: the NB201 networks' own resolution and class count. */
@@ -17,7 +18,7 @@ const BATCH = 64;
 
 /**
  * `zc:NAME`: scores a config by a zero-cost proxy of its network at initialization, no training. synflow
- * needs no data; snip, grad_norm and jacob_cov use a batch of 64 N(0, 1) images with random labels (no dataset
+ * needs no data; snip, grad_norm, grasp, jacob_cov and naswot use a batch of 64 N(0, 1) images with random labels (no dataset
  * is given; Zen-score's input is N(0, 1) by definition), recorded in the metric `zc_gaussian_input` = 1. Metrics: the proxy, and `zc_seconds` (its cost).
  */
 export function zeroCostEvaluator(proxy: string): Evaluator {
@@ -40,13 +41,20 @@ export function zeroCostEvaluator(proxy: string): Evaluator {
       const { network, input } = networkBuilderFor(space).build(config, DATA);
       const started = performance.now();
       let value: number;
-      if (proxy === "synflow") value = synflow(network, input, context.rng.fork("weights"));
-      else if (proxy === "zen") value = zenScore(network, input, context.rng.fork("weights"));
+      if (proxy === "synflow") value = await synflow(network, input, context.rng.fork("weights"));
+      else if (proxy === "zen") {
+        // Zen-score still runs on the jax-only direct API (it reads BatchNorm's batch variances).
+        await loadEngine("jax");
+        value = zenScore(network, input, context.rng.fork("weights"));
+      }
       else {
         const batch = gaussianBatch(BATCH, input, DATA.classes, context.rng.fork("batch"));
-        if (proxy === "jacob_cov") value = jacobCov(network, batch, context.rng.fork("weights"));
+        const weights = context.rng.fork("weights");
+        if (proxy === "jacob_cov") value = await jacobCov(network, batch, weights);
+        else if (proxy === "naswot") value = await naswot(network, batch, weights);
+        else if (proxy === "grasp") value = await grasp(network, batch, weights);
         else {
-          const { snip, gradNorm } = saliency(network, batch, context.rng.fork("weights"));
+          const { snip, gradNorm } = await saliency(network, batch, weights);
           value = proxy === "snip" ? snip : gradNorm;
         }
       }

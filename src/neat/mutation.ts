@@ -66,11 +66,19 @@ export function addConnection(genome: Genome, tracker: InnovationTracker, rng: R
 /**
  * Add-node mutation (Fig. 3, bottom): an enabled connection is disabled and replaced by two; the one into
  * the new node gets weight 1 and the one out of it the old weight, so the network's function barely changes.
+ * As in the NEAT C++ release, a link from the bias is never split (its new node would be a constant). In a
+ * genome of fewer than `olderBelow` connection genes the split favours old links: the oldest candidate is
+ * taken, each next one with probability 0.3 ("this encourages splitting to distribute evenly": the C++
+ * release until July 2001, kept as addNodeMaxGenomeLength = 15 in ECJ's NEAT); above it the link is uniform.
  */
-export function addNode(genome: Genome, tracker: InnovationTracker, rng: Rng): boolean {
-  const candidates = genome.connections.filter((c) => c.enabled && !c.recurrent);
+export function addNode(genome: Genome, tracker: InnovationTracker, rng: Rng, olderBelow = 0): boolean {
+  const bias = new Set(genome.nodes.filter((n) => n.kind === "bias").map((n) => n.id));
+  const candidates = genome.connections.filter((c) => c.enabled && !c.recurrent && !bias.has(c.from));
   if (candidates.length === 0) return false;
-  const old = rng.pick(candidates);
+  let pick = 0;
+  if (genome.connections.length < olderBelow) while (pick < candidates.length - 1 && rng.float() < 0.3) pick++;
+  else pick = rng.int(0, candidates.length - 1);
+  const old = candidates[pick];
   const split = tracker.split(old.innovation);
   if (genome.nodes.some((n) => n.id === split.node)) return false;
   old.enabled = false;

@@ -45,6 +45,8 @@ export function evolveNeat(task: NeatTask, overrides: Partial<NeatOptions> = {},
   let evaluations = 0;
   const history: NeatGeneration[] = [];
   let champion: Organism = { genome: genomes[0], fitness: -Infinity };
+  let populationBest = -Infinity;
+  let populationImproved = 0;
   for (let generation = 0; ; generation++) {
     const organisms: Organism[] = [];
     for (const genome of genomes) {
@@ -63,20 +65,39 @@ export function evolveNeat(task: NeatTask, overrides: Partial<NeatOptions> = {},
         s.bestFitness = s.members[0].fitness;
         s.lastImproved = generation;
       }
-      s.representative = rng.pick(s.members).genome;
+      s.representative = o.representative === "champion" ? s.members[0].genome : rng.pick(s.members).genome;
     }
     const best = organisms.reduce((a, b) => (b.fitness > a.fitness ? b : a));
+    if (best.fitness > populationBest) {
+      populationBest = best.fitness;
+      populationImproved = generation;
+    }
     const net = new NeatNetwork(best.genome);
     const record = { generation, evaluations, bestFitness: best.fitness, species: species.length, hidden: net.hiddenCount, connections: best.genome.connections.filter((c) => c.enabled).length };
     history.push(record);
     onGeneration?.(record);
     tracker.nextGeneration();
-    genomes = reproduce(species, allocateOffspring(species, o.population, generation, o.stagnation), tracker, rng, o);
+    let counts = allocateOffspring(species, o.population, generation, o.stagnation);
+    if (o.populationStagnation > 0 && generation - populationImproved >= o.populationStagnation && species.length > 1) {
+      counts = refocus(species, o.population);
+      populationImproved = generation;
+      for (const s of species) s.lastImproved = generation;
+    }
+    genomes = reproduce(species, counts, tracker, rng, o);
   }
 
   function finish(solved: boolean, generations: number): NeatResult {
     return { solved, evaluations, generations, champion: champion.genome, championFitness: champion.fitness, history };
   }
+}
+
+/** The whole population to the two species with the best members, half each (Sec. 4.1). */
+function refocus(species: readonly Species[], population: number): number[] {
+  const [first, second] = species.map((s, k) => ({ k, best: s.members[0].fitness })).sort((a, b) => b.best - a.best);
+  const counts = species.map(() => 0);
+  counts[first.k] = Math.ceil(population / 2);
+  counts[second.k] = population - counts[first.k];
+  return counts;
 }
 
 function reproduce(species: readonly Species[], counts: readonly number[], tracker: InnovationTracker, rng: Rng, o: NeatOptions): Genome[] {
@@ -109,8 +130,13 @@ function reproduce(species: readonly Species[], counts: readonly number[], track
 }
 
 function mutate(genome: Genome, tracker: InnovationTracker, rng: Rng, o: NeatOptions): void {
-  // The three mutations are drawn independently, each at its paper rate.
-  if (rng.float() < o.addNodeRate) addNode(genome, tracker, rng);
+  if (o.mutationScheme === "exclusive") {
+    if (rng.float() < o.addNodeRate) addNode(genome, tracker, rng, o.splitOlderBelow);
+    else if (rng.float() < o.addConnectionRate) addConnection(genome, tracker, rng, { allowRecurrent: o.allowRecurrent, weightRange: o.weights.resetRange });
+    else if (rng.float() < o.weightMutationRate) mutateWeights(genome, o.weights, rng);
+    return;
+  }
+  if (rng.float() < o.addNodeRate) addNode(genome, tracker, rng, o.splitOlderBelow);
   if (rng.float() < o.addConnectionRate) addConnection(genome, tracker, rng, { allowRecurrent: o.allowRecurrent, weightRange: o.weights.resetRange });
   if (rng.float() < o.weightMutationRate) mutateWeights(genome, o.weights, rng);
 }

@@ -37,6 +37,27 @@ export interface NeatOptions {
    * fraction"; 0.2 is the value in Stanley's NEAT C++ release.
    */
   survivalThreshold: number;
+  /**
+   * When the population's best fitness has not improved for this many generations, only the two best
+   * species reproduce (Sec. 4.1: "refocusing the search into the most promising spaces"); 20 in the paper,
+   * 0 turns it off.
+   */
+  populationStagnation: number;
+  /**
+   * How an offspring is mutated: "independent" draws add-node, add-connection and weight mutation each at
+   * its rate; "exclusive" is the NEAT C++ release's order (add-node, else add-connection, else weights).
+   */
+  mutationScheme: "independent" | "exclusive";
+  /**
+   * Genomes with fewer connection genes than this split old links first in add-node (see `addNode`): 15, as
+   * in the NEAT C++ release of the paper's time; 0 splits a uniformly random link.
+   */
+  splitOlderBelow: number;
+  /**
+   * Each species' representative for the next generation's speciation: a random member (the paper, Sec. 3.3)
+   * or its champion (the NEAT C++ release compares new genomes with each species' first, i.e. best, organism).
+   */
+  representative: "random" | "champion";
   /** Whether add-connection may create recurrent links (needed without velocities). */
   allowRecurrent: boolean;
   /** Stop after this many evaluations (a run that gets there unsolved is a failure). */
@@ -58,6 +79,10 @@ export const NEAT_PAPER_OPTIONS: NeatOptions = {
   addNodeRate: 0.03,
   addConnectionRate: 0.05,
   survivalThreshold: 0.2,
+  populationStagnation: 20,
+  mutationScheme: "independent",
+  representative: "random",
+  splitOlderBelow: 15,
   allowRecurrent: false,
   maxEvaluations: 100_000,
 };

@@ -29,3 +29,29 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
   }
   return num / Math.sqrt(da * db);
 }
+
+/**
+ * The majority vote of several proxies (Abdelfattah et al. 2021, Sec. 5: synflow, jacob_cov and snip): for
+ * two architectures the vote prefers the one most proxies score higher. Over a pool this gives each
+ * architecture its Copeland score, the number of others it beats by majority (a tie of proxies counts half),
+ * so the pool can be ranked. `scores[p][i]` is proxy p's score of architecture i (higher is better).
+ * O(P·N²); throws when the proxies score pools of different sizes.
+ */
+export function majorityVote(scores: readonly (readonly number[])[]): number[] {
+  const n = scores[0]?.length ?? 0;
+  if (scores.some((s) => s.length !== n)) throw new Error(`majorityVote: proxies score ${scores.map((s) => s.length).join(", ")} architectures`);
+  const wins = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let margin = 0;
+      for (const s of scores) margin += Math.sign(s[i] - s[j]);
+      if (margin > 0) wins[i]++;
+      else if (margin < 0) wins[j]++;
+      else {
+        wins[i] += 0.5;
+        wins[j] += 0.5;
+      }
+    }
+  }
+  return wins;
+}

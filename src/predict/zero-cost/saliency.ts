@@ -1,6 +1,8 @@
-import { type Tensor, type TensorMap, engine, forward, initJaxNetwork as initNetwork } from "../../nn/engine/jax/direct.js";
+import type { Engine, HostTensors } from "../../nn/engine/engine.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import type { Rng } from "../../core/rng.js";
+import { compileProxyModel, sumOverWeights } from "./compiled.js";
+import { symmetricEigen } from "../linear/dense.js";
 import { isWeight } from "./network.js";
 
 /** A minibatch for data-dependent proxies: images (N, H, W, C) and integer labels. */
@@ -20,59 +22,86 @@ export function gaussianBatch(count: number, shape: Shape, classes: number, rng:
   return { images, labels, shape, classes, source: "gaussian" };
 }
 
+const sumAbsProduct = (theta: Float32Array, grad: Float32Array) => {
+  let s = 0;
+  for (let i = 0; i < theta.length; i++) s += Math.abs(theta[i] * grad[i]);
+  return s;
+};
+
 /**
  * snip (Lee et al. 2019) and grad_norm (Abdelfattah et al. 2021), as NASLib defines them: one backward pass
- * of the cross-entropy on the batch at initialization, BatchNorm in training mode; over conv and dense
- * weights, snip = Σ |θ ⊙ ∂L/∂θ| and grad_norm = Σ_layers ‖∂L/∂θ‖₂.
+ * of the mean cross-entropy on the batch at initialization, BatchNorm in training mode; over conv and dense
+ * weights, snip = Σ |θ ⊙ ∂L/∂θ| and grad_norm = Σ_layers ‖∂L/∂θ‖₂. Runs on any engine (default: loadEngine()).
  */
-export function saliency(network: Layer, batch: ProxyBatch, rng: Rng): { snip: number; gradNorm: number } {
-  const { numpy: np, nn, grad, tree } = engine();
-  const { params, state } = initNetwork(network, batch.shape, rng);
-  const n = batch.labels.length;
-  const x = np.array(batch.images).reshape([n, ...batch.shape]);
-  const targets = nn.oneHot(np.array(batch.labels, { dtype: np.int32 }), batch.classes);
-  const loss = (p: TensorMap): Tensor => {
-    const { y, state: newState } = forward(network, p, tree.ref(state), x.ref, { training: true });
-    for (const t of Object.values(newState)) t.dispose();
-    return nn.logSoftmax(y).mul(targets.ref).sum().mul(-1 / n);
-  };
-  const gradients = grad(loss)(tree.ref(params)) as TensorMap;
-  let snip = 0;
-  let gradNorm = 0;
-  for (const name of Object.keys(params)) {
-    if (isWeight(name)) {
-      snip += np.abs(params[name].mul(gradients[name].ref)).sum().js() as number;
-      gradNorm += Math.sqrt(gradients[name].ref.mul(gradients[name]).sum().js() as number);
-    } else {
-      params[name].dispose();
-      gradients[name].dispose();
-    }
+export async function saliency(network: Layer, batch: ProxyBatch, rng: Rng, engine?: Engine): Promise<{ snip: number; gradNorm: number }> {
+  const { model, params } = await compileProxyModel(network, batch.shape, rng, { engine });
+  try {
+    const { grads } = await model.valueAndGrad(batch.images, batch.labels.length, { kind: "crossEntropy", labels: batch.labels }, { training: true });
+    const snip = sumOverWeights(params, grads, isWeight, sumAbsProduct);
+    const gradNorm = sumOverWeights(params, grads, isWeight, (_, g) => Math.sqrt(g.reduce((s, v) => s + v * v, 0)));
+    return { snip, gradNorm };
+  } finally {
+    model.dispose();
   }
-  for (const t of [x, targets, ...Object.values(state)]) t.dispose();
-  return { snip, gradNorm };
+}
+
+/**
+ * GraSP (Wang et al. 2020), NASLib's zero-cost form: -Σ θ ⊙ (H g) over conv and dense weights, g = ∂L/∂θ
+ * of the mean cross-entropy at initialization (BatchNorm in training mode) and H its Hessian over the same
+ * weights. NASLib takes Hg by double backpropagation; the engines expose first derivatives only, so Hg is
+ * the central difference (∇L(θ + εg) − ∇L(θ − εg)) / 2ε with ε‖g‖ = 1e-3 ‖θ‖, which is exact for the
+ * quadratic part of L and accurate to O(ε²) beyond it.
+ */
+export async function grasp(network: Layer, batch: ProxyBatch, rng: Rng, engine?: Engine): Promise<number> {
+  const { model, params, state } = await compileProxyModel(network, batch.shape, rng, { engine });
+  const n = batch.labels.length;
+  const loss = { kind: "crossEntropy" as const, labels: batch.labels };
+  try {
+    const { grads } = await model.valueAndGrad(batch.images, n, loss, { training: true });
+    const weights = Object.keys(params).filter(isWeight);
+    const norm = (get: (name: string) => Float32Array) => Math.sqrt(weights.reduce((s, name) => s + get(name).reduce((t, v) => t + v * v, 0), 0));
+    const gradNorm = norm((name) => grads[name].data);
+    if (gradNorm === 0) return 0;
+    const epsilon = (1e-3 * norm((name) => params[name].data)) / gradNorm;
+    const shifted = async (sign: number): Promise<HostTensors> => {
+      const moved: HostTensors = { ...params };
+      for (const name of weights) moved[name] = { shape: params[name].shape, data: params[name].data.map((v, i) => v + sign * epsilon * grads[name].data[i]) };
+      await model.setWeights({ params: moved, state });
+      return (await model.valueAndGrad(batch.images, n, loss, { training: true })).grads;
+    };
+    const plus = await shifted(1);
+    const minus = await shifted(-1);
+    let score = 0;
+    for (const name of weights) {
+      const theta = params[name].data;
+      for (let i = 0; i < theta.length; i++) score -= (theta[i] * (plus[name].data[i] - minus[name].data[i])) / (2 * epsilon);
+    }
+    return score;
+  } finally {
+    model.dispose();
+  }
 }
 
 /**
  * jacob_cov (Mellor et al. 2020 v1, NASLib's form): J = ∂(Σ outputs)/∂x per image, flattened; with the
  * eigenvalues λ of the correlation matrix of J's rows, score = -Σ (log(λ + k) + 1/(λ + k)), k = 1e-5.
+ * BatchNorm in training mode, as NASLib runs it.
  */
-export function jacobCov(network: Layer, batch: ProxyBatch, rng: Rng): number {
-  const { numpy: np, grad, tree } = engine();
-  const { params, state } = initNetwork(network, batch.shape, rng);
+export async function jacobCov(network: Layer, batch: ProxyBatch, rng: Rng, engine?: Engine): Promise<number> {
+  const { model, graph } = await compileProxyModel(network, batch.shape, rng, { engine });
   const n = batch.labels.length;
-  const x = np.array(batch.images).reshape([n, ...batch.shape]);
-  const summed = (input: Tensor): Tensor => {
-    const { y, state: newState } = forward(network, tree.ref(params), tree.ref(state), input, { training: true });
-    for (const t of Object.values(newState)) t.dispose();
-    return y.sum();
-  };
-  const jacobian = Float64Array.from((grad(summed)(x) as Tensor).js().flat(Infinity) as number[]);
-  for (const t of [...Object.values(params), ...Object.values(state)]) t.dispose();
-  const d = jacobian.length / n;
-  const rows = Array.from({ length: n }, (_, i) => jacobian.subarray(i * d, (i + 1) * d));
-  const corr = correlation(rows);
-  const k = 1e-5;
-  return -symmetricEigenvalues(corr).reduce((s, l) => s + Math.log(l + k) + 1 / (l + k), 0);
+  try {
+    const classes = graph.nodes[graph.output].shape.reduce((a, b) => a * b, 1);
+    const { input } = await model.valueAndGrad(batch.images, n, { kind: "dot", cotangent: new Float32Array(n * classes).fill(1) }, { training: true, wrtInput: true });
+    // No path from the input to the output (a cell of `none` edges): the Jacobian is zero.
+    const jacobian = input ? Float64Array.from(input) : new Float64Array(batch.images.length);
+    const d = jacobian.length / n;
+    const rows = Array.from({ length: n }, (_, i) => jacobian.subarray(i * d, (i + 1) * d));
+    const k = 1e-5;
+    return -symmetricEigen(correlation(rows)).values.reduce((s, l) => s + Math.log(l + k) + 1 / (l + k), 0);
+  } finally {
+    model.dispose();
+  }
 }
 
 function correlation(rows: Float64Array[]): number[][] {
@@ -83,37 +112,4 @@ function correlation(rows: Float64Array[]): number[][] {
     return c.map((v) => v / norm);
   });
   return centred.map((a) => centred.map((b) => a.reduce((s, v, i) => s + v * b[i], 0)));
-}
-
-/** Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations. */
-export function symmetricEigenvalues(matrix: readonly (readonly number[])[]): number[] {
-  const a = matrix.map((r) => [...r]);
-  const n = a.length;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p][q] ** 2;
-    if (off < 1e-22) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (Math.abs(a[p][q]) < 1e-300) continue;
-        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k][p];
-          const akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p][k];
-          const aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return a.map((r, i) => r[i]);
 }
