@@ -38,4 +38,4 @@ for (const [name, shape] of Object.entries(shapes)) {
 }
 const out = fileURLToPath(new URL("../../docs/bench/", import.meta.url));
 mkdirSync(out, { recursive: true });
-writeFileSync(`${out}llm-engine-speed.json`, `${JSON.stringify(rows, null, 2)}\n`);
+writeFileSync(`${out}llm-engine-speed.json`, `${JSON.stringify({ rows }, null, 2)}\n`);

@@ -13,10 +13,9 @@ export { adam, sgd, type Optimizer } from "./optimizer.js";
 
 /**
  * jax-js programs written directly against jax-js, for what the Engine interface does not express yet:
- * synflow in float64 and Zen-score's pre-pooling features (predict/zero-cost), the causal LM's masked
- * attention (nn/causal-lm.ts), the engine latency device's jit-compiled forward. Such code runs on jax-js
- * whatever NASCENT_ENGINE says; moving it onto `Engine` (graph primitives for causal attention, float64
- * and feature taps) is the way to make it native.
+ * synflow in float64 and Zen-score's pre-pooling features (predict/zero-cost), the engine latency device's
+ * jit-compiled forward. Such code runs on jax-js whatever NASCENT_ENGINE says; moving it onto `Engine`
+ * (float64 and feature taps) is the way to make it native. (The causal LM moved to the Engine.)
  */
 export type TensorMap = Record<string, Tensor>;
 
