@@ -15,7 +15,10 @@ import type * as EChartsApi from "echarts/types/dist/echarts";
 import { loadFashionMnist } from "../src/nn/data/fashion-mnist.js";
 import { loadEngine } from "../src/nn/engine/index.js";
 import { nb201Benchmark } from "../src/evaluate/nb201.js";
-import { LATENCY_LOSS_DEFAULTS } from "../src/oneshot/hardware-loss.js";
+import { LATENCY_LOSS_DEFAULTS, deriveUnderLatency } from "../src/oneshot/hardware-loss.js";
+import { configOfPaths } from "../src/oneshot/genotype.js";
+import { loadSearchState } from "../src/oneshot/state.js";
+import { nb201Space } from "../src/space/builtin/nb201.js";
 import { measureNb201Latency, measureNb201LatencyTable, predictNb201Latency, type Nb201LatencyTable } from "../src/oneshot/latency-table.js";
 import { oneshotSearch, type OneshotMethod } from "../src/oneshot/search.js";
 
@@ -30,12 +33,14 @@ const { values } = parseArgs({
     fractions: { type: "string", default: "0.3,0.5,0.7" },
     methods: { type: "string", default: "proxyless,fbnet" },
     seed: { type: "string", default: "0" },
+    /** A saved search (checkpoint dir) whose alpha is also derived under each target, to check the constraint where it binds. */
+    "alpha-from": { type: "string" },
   },
 });
 const out = values.out as string;
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 interface Run { method: string; fraction: number; targetMs: number; key: string; predictedMs: number; measuredMs: number; met: boolean; supernetAccuracy: number; nb201Cifar10: number; seconds: number }
-interface Results { settings: typeof values; table?: Nb201LatencyTable; reference?: { key: string; predictedMs: number; measuredMs: number }[]; runs: Run[] }
+interface Results { settings: typeof values; table?: Nb201LatencyTable; reference?: { key: string; predictedMs: number; measuredMs: number }[]; runs: Run[]; derived?: { from: string; targetMs: number; key: string; predictedMs: number; measuredMs: number; met: boolean; nb201Cifar10: number }[] }
 const results: Results = existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : { settings: values, runs: [] };
 const save = () => {
   mkdirSync(dirname(out), { recursive: true });
@@ -76,6 +81,20 @@ for (const method of (values.methods as string).split(",") as OneshotMethod[]) {
     log(`${method} T=${targetMs.toFixed(3)}: ${result.key} measured ${measuredMs.toFixed(3)} ms`);
     save();
   }
+}
+
+if (values["alpha-from"]) {
+  const saved = loadSearchState(values["alpha-from"] as string);
+  if (!saved) throw new Error(`--alpha-from: no saved search in ${values["alpha-from"]}`);
+  results.derived = [];
+  for (const fraction of (values.fractions as string).split(",").map(Number)) {
+    const targetMs = low + fraction * (high - low);
+    const config = configOfPaths(deriveUnderLatency(saved.alpha.slice(0, 6), lut, targetMs).map((i) => [i]));
+    const measuredMs = await measureNb201Latency(engine, config, shape);
+    results.derived.push({ from: values["alpha-from"] as string, targetMs, key: nb201Space.key(config), predictedMs: predictNb201Latency(lut, config), measuredMs, met: measuredMs <= 1.1 * targetMs, nb201Cifar10: table.lookup(config).accuracy });
+  }
+  save();
+  for (const d of results.derived) console.log(`derived from ${d.from} under ${d.targetMs.toFixed(3)} ms: ${d.key} LUT ${d.predictedMs.toFixed(3)} measured ${d.measuredMs.toFixed(3)} ms, met ${d.met}, NB201 ${d.nb201Cifar10}`);
 }
 
 const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: 800, height: 480 });

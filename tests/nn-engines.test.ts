@@ -135,6 +135,7 @@ describe(`engines (${ENGINES.join(", ")}): layers`, () => {
     ["channel shuffle + conv", seq({ kind: "channelShuffle", groups: 2 }, { kind: "conv", out: 2, kernel: 1 }), image],
     ["patch embedding (padded edge)", { kind: "patchEmbed", patch: 4, dim: 6 }, [6, 6, 2]],
     ["multi-head self-attention", { kind: "attention", heads: 2 }, [5, 8]],
+    ["PC-DARTS partial-channel mixed edge (K=2: slice, mix, concat, shuffle)", { kind: "mixedEdge", ops: [{ kind: "zero" }, seq(), { kind: "conv", out: 2, kernel: 3 }], active: [0, 1, 2], partialChannels: 2 }, image],
     ["DARTS mixed op", { kind: "mixed", ops: [{ kind: "zero" }, seq(), { kind: "conv", out: 4, kernel: 3 }, { kind: "pool", op: "avg", kernel: 3, stride: 1, padding: 1 }] }, image],
   ];
   for (const [name, layer, input] of cases) it(name, () => checkLayer(layer, input));
