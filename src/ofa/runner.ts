@@ -79,12 +79,17 @@ export class OfaRunner {
    * One sub-network's loss and supernet gradients (BatchNorm on batch statistics): mean cross-entropy plus,
    * with teacher probabilities, `kdRatio` x the soft cross-entropy to them (OFA's knowledge distillation,
    * Hinton et al. 2015 at temperature 1). Its gradient w.r.t. the logits, (softmax - onehot + kdRatio (softmax
-   * - teacher)) / count, is fed to the engine as a dot cotangent, from a forward pass of the same batch.
+   * - teacher)) / count, is fed to the engine as a dot cotangent, from a forward pass of the same batch
+   * (without a teacher, the engine's own cross-entropy: one pass fewer).
    */
   async gradients(supernet: Weights, config: OfaConfig, x: Float32Array, labels: Int32Array, teacher: Float32Array | null, kdRatio: number): Promise<SubnetStep> {
     const count = labels.length;
     const weights = this.subnet(supernet, config);
     const model = await this.prepared(config, weights);
+    if (!teacher) {
+      const plain = await model.valueAndGrad(x, count, { kind: "crossEntropy", labels }, { training: true });
+      return { loss: plain.value, crossEntropy: plain.value, grads: supernetGradients(this.shape, supernet, config, plain.grads) };
+    }
     const probs = softmaxRows(await model.forward(x, count, true));
     const classes = probs.length / count;
     const cotangent = new Float32Array(probs.length);
@@ -94,12 +99,8 @@ export class OfaRunner {
       crossEntropy -= Math.log(Math.max(probs[r * classes + labels[r]], 1e-30)) / count;
       for (let k = 0; k < classes; k++) {
         const i = r * classes + k;
-        let g = probs[i] - (k === labels[r] ? 1 : 0);
-        if (teacher) {
-          g += kdRatio * (probs[i] - teacher[i]);
-          kd -= (teacher[i] * Math.log(Math.max(probs[i], 1e-30))) / count;
-        }
-        cotangent[i] = g / count;
+        cotangent[i] = (probs[i] - (k === labels[r] ? 1 : 0) + kdRatio * (probs[i] - teacher[i])) / count;
+        kd -= (teacher[i] * Math.log(Math.max(probs[i], 1e-30))) / count;
       }
     }
     const result = await model.valueAndGrad(x, count, { kind: "dot", cotangent }, { training: true });
