@@ -118,3 +118,22 @@ export function fullName(map: number[], name: string): string {
 /** Stable text key of a config (cache key, predictor rows). */
 export const configKey = (config: OfaConfig): string =>
   `r${config.resolution}:` + config.stages.map((s) => `k${s.kernel}e${s.expand}d${s.depth}`).join("|");
+
+/** A config from its key (`configKey`) or JSON text; checked against the elastic choices. */
+export function parseConfig(text: string): OfaConfig {
+  let config: OfaConfig;
+  const key = /^r([\d.]+):(.*)$/.exec(text.trim());
+  if (key) {
+    const stages = key[2].split("|").map((part) => /^k(\d)e(\d)d(\d)$/.exec(part));
+    if (stages.some((m) => !m)) throw new NascentError(`config '${text}': stages must read kKeEdD, e.g. k7e6d4`);
+    config = { resolution: Number(key[1]), stages: stages.map((m) => ({ kernel: Number(m![1]), expand: Number(m![2]), depth: Number(m![3]) })) };
+  } else {
+    try {
+      config = JSON.parse(text) as OfaConfig;
+    } catch {
+      throw new NascentError(`config '${text}': neither a key like r1:k7e6d4|k7e6d4|k7e6d4|k7e6d4 nor JSON`);
+    }
+  }
+  checkConfig(config, `config '${text}'`);
+  return config;
+}

@@ -74,10 +74,14 @@ export async function saveOfaState(dir: string, state: OfaState, meta: SupernetM
   if (previous && previous !== file) rmSync(join(dir, previous), { force: true });
 }
 
-/** The state saved in `dir`, or null; an error when it is another run's (fingerprint given). */
-export function loadOfaState(dir: string, fingerprint?: string): (OfaState & { meta: SupernetMeta }) | null {
+/**
+ * The state saved in `dir`, or null; an error when it is another run's: `fingerprint` gives the run's
+ * fingerprint at the saved position (so it may cover only the phases already run).
+ */
+export function loadOfaState(dir: string, fingerprintAt?: (position: { phase: number; step: number }) => string): (OfaState & { meta: SupernetMeta }) | null {
   if (!existsSync(join(dir, "state.json"))) return null;
   const json = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as StateJson;
+  const fingerprint = fingerprintAt?.(json);
   if (fingerprint !== undefined && json.fingerprint !== fingerprint) throw new NascentError(`${dir}: the checkpoint is of another run (${json.fingerprint}); this one is ${fingerprint}`);
   const checkpoint = loadCheckpoint(join(dir, json.file));
   const params: HostTensors = {};

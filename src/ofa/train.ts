@@ -53,7 +53,9 @@ function batchIndices(seed: number, phase: number, step: number, images: number,
  */
 export async function progressiveShrink(runner: OfaRunner, train: Resized, evalData: EvalData, options: ShrinkOptions): Promise<OfaState> {
   const { shape } = runner;
-  const fingerprint = JSON.stringify({ shape, phases: options.phases, batch: options.batch, seed: options.seed, kd: options.kdRatio, wd: options.weightDecay, data: options.meta.dataset, n: train.dataset.count });
+  // The run's identity up to a position: the phases begun so far, so a resumed run may re-plan later phases.
+  const fingerprint = ({ phase, step }: { phase: number; step: number }) =>
+    JSON.stringify({ shape, phases: options.phases.slice(0, step > 0 ? phase + 1 : phase), batch: options.batch, seed: options.seed, kd: options.kdRatio, wd: options.weightDecay, data: options.meta.dataset, n: train.dataset.count });
   let state = loadOfaState(options.dir, fingerprint) ?? initialState(shape, options.seed);
   while (state.phase < options.phases.length) {
     const phase = options.phases[state.phase];
@@ -102,7 +104,7 @@ export async function progressiveShrink(runner: OfaRunner, train: Resized, evalD
   return state;
 
   async function save(current: OfaState): Promise<void> {
-    await saveOfaState(options.dir, current, options.meta, fingerprint);
+    await saveOfaState(options.dir, current, options.meta, fingerprint(current));
     options.onCheckpoint?.(current);
   }
 }
