@@ -15,7 +15,7 @@ import { calibratedSubnet, accuracyOf, Resized, type EvalData } from "../src/ofa
 import { randomConfig } from "../src/ofa/evolution.js";
 import { subnetLadder } from "../src/ofa/ladder.js";
 import { configKey, fullConfig } from "../src/ofa/network.js";
-import { fitAccuracyPredictor, predictorQuality } from "../src/ofa/predictor.js";
+import { chooseRidgeLambda, fitAccuracyPredictor, fitRidgePredictor, predictorQuality, type AccuracyPredictor } from "../src/ofa/predictor.js";
 import { loadOfaData } from "../src/ofa/run.js";
 import { OfaRunner } from "../src/ofa/runner.js";
 import { loadOfaState } from "../src/ofa/state.js";
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     "test-images": { type: "string", default: "10000" },
     calibration: { type: "string", default: "512" },
     seed: { type: "string", default: "0" },
+    "mlp-epochs": { type: "string", default: "100" },
   },
 });
 const dir = values.dir as string;
@@ -64,10 +65,15 @@ for (let i = 0; i < Number(values.samples); i++) {
   if (i % 10 === 9) log(`predictor sample ${i + 1}/${values.samples}`);
 }
 const cut = Math.round(samples.length * 0.8);
-const predictor = fitAccuracyPredictor(samples.slice(0, cut).map((s) => s.config), samples.slice(0, cut).map((s) => s.accuracy), Rng.derive(Number(values.seed), "ofa predictor"));
-const quality = predictorQuality(predictor, samples.slice(cut).map((s) => s.config), samples.slice(cut).map((s) => s.accuracy));
-log(`predictor held-out (${samples.length - cut}): Spearman ${quality.spearman.toFixed(3)}, RMSE ${quality.rmse.toFixed(2)} points`);
-const result = { position, fullTestAccuracy: full.testAccuracy, testImages: test.dataset.count, ladder, predictor: { trainedOn: cut, heldOut: samples.length - cut, ...quality, validationImages: validation.dataset.count }, samples: samples.map((s) => ({ config: s.config, accuracy: s.accuracy })) };
+const [train, held] = [samples.slice(0, cut), samples.slice(cut)];
+const score = (p: AccuracyPredictor) => predictorQuality(p, held.map((s) => s.config), held.map((s) => s.accuracy));
+const started = performance.now();
+const mlp = { ...score(fitAccuracyPredictor(train.map((s) => s.config), train.map((s) => s.accuracy), Rng.derive(Number(values.seed), "ofa predictor"), { hidden: [400, 400, 400], epochs: Number(values["mlp-epochs"]), learningRate: 1e-3 })), seconds: (performance.now() - started) / 1000 };
+const lambda = chooseRidgeLambda(train.map((s) => s.config), train.map((s) => s.accuracy));
+const ridge = { ...score(fitRidgePredictor(train.map((s) => s.config), train.map((s) => s.accuracy), lambda)), lambda };
+log(`predictor held-out (${held.length}): MLP 3x400 Spearman ${mlp.spearman.toFixed(3)} RMSE ${mlp.rmse.toFixed(2)}; ridge Spearman ${ridge.spearman.toFixed(3)} RMSE ${ridge.rmse.toFixed(2)} points`);
+const result = { position, fullTestAccuracy: full.testAccuracy, testImages: test.dataset.count, ladder, predictor: { trainedOn: cut, heldOut: held.length, validationImages: validation.dataset.count, mlp, ridge }, samples: samples.map((s) => ({ config: s.config, accuracy: s.accuracy })) };
 writeFileSync(join(dir, "eval.json"), JSON.stringify(result, null, 1));
+writeFileSync(join(dir, "predictor-samples.json"), JSON.stringify({ samples: result.samples }, null, 1));
 console.log(JSON.stringify({ ...result, samples: undefined }));
 runner.dispose();

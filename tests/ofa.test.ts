@@ -177,6 +177,9 @@ describe("once-for-all elastic supernet", () => {
       }),
       Killed,
     );
+    // Phases already begun are part of the run's identity: changing one is refused; later ones may be re-planned.
+    const replanned = progressiveShrinking({ full: 1, kernel: 0.25, short: 0.25, long: 0.25 });
+    await assert.rejects(progressiveShrink(new OfaRunner(engine, SHAPE), train, evalData, { ...options(dir), phases: replanned }), /checkpoint is of another run/);
     const resumed = await progressiveShrink(new OfaRunner(engine, SHAPE), train, evalData, options(dir));
     const same = (a: OfaState, b: OfaState) => {
       for (const name of Object.keys(a.supernet.params)) assert.deepEqual(b.supernet.params[name].data, a.supernet.params[name].data, name);

@@ -1,4 +1,5 @@
 import type { Rng } from "../core/rng.js";
+import { ridgeWeights } from "../predict/linear/dense.js";
 import { spearman } from "../predict/metrics/rank.js";
 import { Mlp } from "../strategy/model/mlp.js";
 import { MAX_DEPTH, OFA_EXPANDS, OFA_KERNELS, OFA_RESOLUTIONS, type OfaConfig } from "./network.js";
@@ -40,4 +41,32 @@ export function predictorQuality(predictor: AccuracyPredictor, configs: OfaConfi
   const predicted = configs.map((c) => predictor.predict(c));
   const rmse = Math.sqrt(predicted.reduce((a, p, i) => a + (p - accuracies[i]) ** 2, 0) / predicted.length);
   return { spearman: spearman(predicted, accuracies), rmse: 100 * rmse };
+}
+
+/**
+ * A ridge regression on the same encoding: the predictor to use while only tens or hundreds of measured
+ * sub-networks exist (OFA fits its MLP on 16,000); `lambda` per sample, features centred.
+ */
+export function fitRidgePredictor(configs: OfaConfig[], accuracies: number[], lambda = 1e-2): AccuracyPredictor {
+  const x = configs.map(encodeConfig);
+  const mean = accuracies.reduce((a, v) => a + v, 0) / accuracies.length;
+  const centre = x[0].map((_, j) => x.reduce((a, row) => a + row[j], 0) / x.length);
+  const weights = ridgeWeights(x.map((row) => row.map((v, j) => v - centre[j])), accuracies.map((a) => a - mean), lambda * x.length);
+  return { predict: (config) => mean + encodeConfig(config).reduce((a, v, j) => a + (v - centre[j]) * weights[j], 0) };
+}
+
+/** The ridge penalty of lowest 5-fold cross-validated squared error, from 1e-4 to 1. */
+export function chooseRidgeLambda(configs: OfaConfig[], accuracies: number[]): number {
+  const folds = 5;
+  let best = { lambda: 1e-2, error: Infinity };
+  for (const lambda of [1e-4, 1e-3, 1e-2, 1e-1, 1]) {
+    let error = 0;
+    for (let f = 0; f < folds; f++) {
+      const inFold = (i: number) => i % folds === f;
+      const predictor = fitRidgePredictor(configs.filter((_, i) => !inFold(i)), accuracies.filter((_, i) => !inFold(i)), lambda);
+      configs.forEach((c, i) => inFold(i) && (error += (predictor.predict(c) - accuracies[i]) ** 2));
+    }
+    if (error < best.error) best = { lambda, error };
+  }
+  return best.lambda;
 }

@@ -10,12 +10,12 @@ import { accuracyOf, Resized, subnetAccuracy, type EvalData } from "../../ofa/ev
 import { OFA_EVOLUTION, randomConfig } from "../../ofa/evolution.js";
 import { extractSubnet, writeExtracted } from "../../ofa/extract.js";
 import { configKey, parseConfig, type OfaConfig } from "../../ofa/network.js";
-import { fitAccuracyPredictor } from "../../ofa/predictor.js";
+import { chooseRidgeLambda, fitAccuracyPredictor, fitRidgePredictor } from "../../ofa/predictor.js";
 import { loadOfaData, type OfaData } from "../../ofa/run.js";
 import { OfaRunner } from "../../ofa/runner.js";
 import { costModel, parseBudget, specialise } from "../../ofa/specialise.js";
 import { loadOfaState } from "../../ofa/state.js";
-import { PhaseProgress } from "./ofa.js";
+import { PhaseProgress } from "./ofa-progress.js";
 
 /** Measured sub-network accuracies the accuracy predictor is fitted on, kept next to the supernet. */
 export const PREDICTOR_SAMPLES = "predictor-samples.json";
@@ -39,6 +39,7 @@ interface SearchOptions {
   valImages: number;
   testImages: number;
   out?: string;
+  predictor: string;
   seed: number;
   json?: boolean;
 }
@@ -55,10 +56,12 @@ export function registerOfaSearch(ofa: Command): void {
     .option("--val-images <n>", "validation images per predictor sample", positiveInt, 1000)
     .option("--test-images <n>", "test images the winners are scored on", positiveInt, 10000)
     .option("--out <prefix>", "export each winner to PREFIX-BUDGET.onnx")
+    .option("--predictor <kind>", "accuracy predictor: ridge (cross-validated, for hundreds of samples) or mlp (OFA's 3x400)", "ridge")
     .option("--seed <n>", "seed", integer, 0)
     .option("--json", "print only the final JSON line")
     .action(async (options: SearchOptions) => {
       const budgets = options.constraint.map(parseBudget);
+      if (options.predictor !== "ridge" && options.predictor !== "mlp") throw new NascentError(`--predictor: expected ridge or mlp, got '${options.predictor}'`);
       const state = openSupernet(options.supernet);
       const shape = state.meta.shape;
       const data = loadOfaData(shape.input[0]);
@@ -78,7 +81,8 @@ export function registerOfaSearch(ofa: Command): void {
         }
         writeFileSync(samplesPath, JSON.stringify({ samples }, null, 1));
       }
-      const predictor = fitAccuracyPredictor(samples.map((s) => s.config), samples.map((s) => s.accuracy), Rng.derive(options.seed, "ofa predictor"));
+      const [configs, accuracies] = [samples.map((s) => s.config), samples.map((s) => s.accuracy)];
+      const predictor = options.predictor === "mlp" ? fitAccuracyPredictor(configs, accuracies, Rng.derive(options.seed, "ofa predictor")) : fitRidgePredictor(configs, accuracies, chooseRidgeLambda(configs, accuracies));
       const test = evalDataOf(data, limited(data.test, options.testImages), 512);
       const results = [];
       for (const budget of budgets) {
