@@ -9,6 +9,8 @@ import { encodeConfig, fitAccuracyPredictor, fitRidgePredictor, predictorQuality
 import { OfaRunner, softmaxRows } from "../src/ofa/runner.js";
 import { initialState } from "../src/ofa/train.js";
 import { parseBudget } from "../src/ofa/specialise.js";
+import { join } from "node:path";
+import { runCli, tempDir } from "./support.js";
 
 const SHAPE: OfaShape = { input: [8, 8, 1], classes: 3, width: 0.75, head: 8 };
 /** A made-up accuracy that rises with every elastic dimension (what a trained supernet roughly shows). */
@@ -82,5 +84,24 @@ describe("once-for-all specialisation", () => {
     }
     assert.ok(Math.abs(softmaxRows({ shape: [1, 3], data: Float32Array.from([1, 2, 3]) }).reduce((a, v) => a + v, 0) - 1) < 1e-6);
     runner.dispose();
+  });
+});
+
+describe("nascent ofa (CLI)", () => {
+  it("refuses bad input with one line and exit code 2", () => {
+    const dir = tempDir();
+    const cases: [string[], RegExp][] = [
+      [["ofa", "extract", "--supernet", dir, "--config", "r1:k9e6d4|k7e6d4|k7e6d4|k7e6d4", "--out", join(dir, "m.onnx")], /stage 0 kernel 9/],
+      [["ofa", "extract", "--supernet", dir, "--config", "r1:k7e6d4|k7e6d4|k7e6d4|k7e6d4", "--out", join(dir, "m.onnx")], /no once-for-all supernet there/],
+      [["ofa", "search", "--supernet", dir, "--constraint", "latency<5"], /expected latency:DEVICE<=MS/],
+      [["ofa", "train", "--out", dir, "--space", "nb201"], /trains the mobilenet space/],
+      [["ofa", "train", "--out", dir, "--epochs", "1,2"], /four positive numbers/],
+    ];
+    for (const [args, message] of cases) {
+      const result = runCli(args);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+    }
   });
 });
