@@ -18,7 +18,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["predict"],
   ["evaluate"],
   ["storage"],
-  ["study", "oneshot"],
+  ["study", "oneshot", "ofa"],
   ["dashboard", "bench"],
   ["cli"],
 ];

@@ -14,6 +14,7 @@ import { registerLatency } from "./commands/latency.js";
 import { registerLlm } from "./commands/llm.js";
 import { registerNeat } from "./commands/neat.js";
 import { registerOneshot } from "./commands/oneshot.js";
+import { registerOfa } from "./commands/ofa.js";
 import { registerRead } from "./commands/read.js";
 import { registerSearch } from "./commands/search.js";
 import { helpConfiguration } from "./help.js";
@@ -56,6 +57,7 @@ registerLlm(program);
 registerNeat(program);
 registerDoctor(program);
 registerOneshot(program);
+registerOfa(program);
 
 try {
   await program.parseAsync(process.argv);
