@@ -8,7 +8,7 @@ import { configKey, fullConfig, ofaNetwork, sideOf, type OfaConfig, type OfaShap
 import { cosineLr, drawResolution, samplePhaseConfig, type Phase } from "./phases.js";
 import { importanceOrder, permuteHidden } from "./resort.js";
 import { softmaxRows, type OfaRunner } from "./runner.js";
-import { addGradients, sgdStep } from "./sgd.js";
+import { addGradients, sgdUpdate } from "../nn/host-sgd.js";
 import { loadOfaState, saveOfaState, type OfaState, type SupernetMeta } from "./state.js";
 
 export interface ShrinkOptions {
@@ -84,8 +84,8 @@ export async function progressiveShrink(runner: OfaRunner, train: Resized, evalD
         addGradients(grads, result.grads);
         loss += result.loss / phase.subnets;
       }
-      const next = sgdStep(state.supernet.params, grads, state.momentum, cosineLr(phase.learningRate, state.step, steps), { momentum: 0.9, weightDecay: options.weightDecay });
-      state = { ...state, step: state.step + 1, supernet: { params: next.params, state: state.supernet.state }, momentum: next.momentum, running: [...state.running, loss] };
+      const update = sgdUpdate(state.supernet.params, grads, state.momentum, cosineLr(phase.learningRate, state.step, steps), { momentum: 0.9, nesterov: true, weightDecay: options.weightDecay });
+      state = { ...state, step: state.step + 1, supernet: { params: update.params, state: state.supernet.state }, momentum: update.state, running: [...state.running, loss] };
       options.onStep?.(phase, state.step, steps, loss);
       if (options.checkpointEvery > 0 && state.step % options.checkpointEvery === 0 && state.step < steps) {
         tick();
