@@ -50,6 +50,7 @@ window.nascentReady = true;
  */
 export class ChromiumWasmDevice implements LatencyDevice {
   readonly name = "chromium-wasm";
+  readonly inProcess = false;
   private started: Promise<{ server: FastifyInstance; browser: Browser; page: Page; origin: string; version: string }> | undefined;
   private readonly models = new Map<string, Uint8Array>();
   private nextId = 0;
