@@ -8,7 +8,7 @@ import { NETWORK_FEATURES, type NetworkFeatures } from "./network-features.js";
  * Network-wise latency predictors on architecture features (network-features.ts), saved as JSON with the
  * device and the names of the features they read (a predictor reads its features by name, so one saved with
  * an older feature list keeps working). `linear`: ridge on relative error (linear-predictor.ts). `gbdt`:
- * gradient-boosted trees on log latency (gbdt.ts). `mlp-ensemble`: 5 MLPs on standardised features
+ * gradient-boosted trees (gbdt.ts) on log latency, boosted from the linear model. `mlp-ensemble`: 5 MLPs on standardised features
  * predicting log latency, averaged in log space (deep ensembles, Lakshminarayanan et al. 2017).
  */
 export type LatencyPredictorKind = "linear" | "gbdt" | "mlp-ensemble";
@@ -24,6 +24,8 @@ interface Standardised {
 export interface GbdtPredictor extends Standardised {
   kind: "gbdt";
   version: 2;
+  /** F_0 of the boosting: the linear predictor; the trees model log(latency / F_0). */
+  base: LinearPredictor;
   model: GbdtModel;
 }
 export interface MlpEnsemblePredictor extends Standardised {
@@ -58,7 +60,13 @@ export function fitLatencyPredictor(kind: LatencyPredictorKind, device: string, 
   const standard = standardise(x);
   const z = x.map((row) => applyScale(standard, row));
   const base = { device, features: names, trainedOn: x.length, ...standard };
-  if (kind === "gbdt") return { kind, version: 2, ...base, model: fitGbdt(z, logY, options.gbdt ?? DEFAULT_GBDT, options.rng.fork("gbdt")) };
+  if (kind === "gbdt") {
+    // Trees cannot extrapolate past the training range, so they boost from the linear model (Friedman's F_0)
+    // and fit what it leaves: log(latency / linear prediction).
+    const linear = fitLinearPredictor(device, names, x, latencyMs);
+    const residual = x.map((row, r) => logY[r] - Math.log(Math.max(1e-9, predictLinear(linear, row))));
+    return { kind, version: 2, ...base, base: linear, model: fitGbdt(z, residual, options.gbdt ?? DEFAULT_GBDT, options.rng.fork("gbdt")) };
+  }
   const members = Array.from({ length: 5 }, (_, m) => Mlp.train(z, logY, { hidden: [32, 32], epochs: 1500, learningRate: 0.01, weightDecay: 1e-3 }, options.rng.fork(`mlp ${m}`)).toJSON());
   return { kind, version: 2, ...base, members };
 }
@@ -70,7 +78,7 @@ export function predictLatencies(predictor: LatencyPredictor, features: readonly
     case "linear":
       return x.map((row) => predictLinear(predictor, row));
     case "gbdt":
-      return predictGbdt(predictor.model, x.map((row) => applyScale(predictor, row))).map(Math.exp);
+      return predictGbdt(predictor.model, x.map((row) => applyScale(predictor, row))).map((r, i) => Math.max(1e-9, predictLinear(predictor.base, x[i])) * Math.exp(r));
     case "mlp-ensemble": {
       const members = predictor.members.map((json) => Mlp.fromJSON(json));
       return x.map((row) => {
