@@ -79,11 +79,19 @@ const results = {
     roundWithin10OfOtherRounds: pairs.length ? pairs.filter(([a, b]) => Math.abs(a / b - 1) <= 0.1).length / pairs.length : null,
     roundMapeAgainstOtherRounds: pairs.length ? pairs.reduce((s, [a, b]) => s + Math.abs(a / b - 1), 0) / pairs.length : null,
   },
+  /** The dataset: per network (sample order of `latency profile --seed 0`), each round's medians on both clocks (ms). */
+  networks: [...byKey.values()].map((rounds, index) => ({
+    index,
+    key: rounds[0].networkKey,
+    cpuMs: rounds.map((r) => +(r.clocks?.["process-cpu"]?.medianMs ?? NaN).toFixed(4)),
+    cpuP10Ms: rounds.map((r) => +(r.clocks?.["process-cpu"]?.p10Ms ?? NaN).toFixed(4)),
+    wallMs: rounds.map((r) => +(r.clocks?.wall?.medianMs ?? NaN).toFixed(4)),
+  })),
   linear: evaluate("linear"),
   gbdt: evaluate("gbdt"),
   mlpEnsemble: evaluate("mlp-ensemble"),
   linearEarlierFeatures: evaluate("linear", NETWORK_FEATURES.slice(0, 9)),
   flopsLinear: evaluate("linear", ["MFLOPs"]),
 };
-console.log(JSON.stringify(results, null, 2));
+console.log(JSON.stringify({ ...results, networks: `${results.networks.length} networks` }, null, 2));
 if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -51,6 +51,6 @@ export function withLatencyOption(evaluator: Evaluator, options: LatencyOptions)
 export function withLatencyScreen(strategy: Strategy, space: Space<unknown>, constraints: readonly ConstraintSpec[], options: LatencyOptions): Strategy {
   if (!options.latencyPredictor) return strategy;
   const predictor = readLatencyPredictor(options.latencyPredictor);
-  const screen = latencyScreen(space, predictor, dataOf(options), constraints, options.latencyMargin ?? 0.05);
+  const screen = latencyScreen(space, predictor, dataOf(options), constraints, options.latencyMargin ?? 0);
   return constraints.some((c) => c.metric === `latency:${predictor.device}`) ? screened(strategy, screen) : strategy;
 }

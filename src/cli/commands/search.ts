@@ -11,7 +11,7 @@ import type { TrialRecord } from "../../core/trial.js";
 import { PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
 import { parseOptionPairs } from "../../space/options.js";
 import { NascentError } from "../../core/errors.js";
-import { collect, integer, positiveInt, positiveNumber } from "../arguments.js";
+import { collect, integer, nonNegativeNumber, positiveInt, positiveNumber } from "../arguments.js";
 import { bestJson, formatValue, printJsonLine } from "../output.js";
 import { checkStudyName } from "../../core/study-name.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
@@ -67,7 +67,7 @@ export function registerSearch(program: Command): void {
     .option("--latency-predictor <path>", "add the metric latency:DEVICE (ms) predicted by a `nascent latency fit` predictor, for --objective/--constraint")
     .option("--latency-input <HxWxC>", "image size the latency is predicted at (default 28x28x1)", imageShape)
     .option("--latency-measure", "also measure each trained candidate on the predictor's device: latency:DEVICE is then the measurement")
-    .option("--latency-margin <fraction>", "with a latency constraint, configs predicted above bound x (1 + margin) are not tried (counted in each trial's note as screenedOut)", positiveNumber, 0.05)
+    .option("--latency-margin <fraction>", "with a latency constraint, configs predicted above bound x (1 + margin) are not tried (counted in each trial's note as screenedOut)", nonNegativeNumber, 0)
     .option("--json", "print one JSON summary as the last line of stdout")
     .option("--warm-start <storage:study>", "start from the best trials of an earlier study on another task (repeatable)", collect, [])
     .option("--warm-seeds <n>", "with --warm-start: how many of the earlier studies' best configs are evaluated first", integer, 5)

@@ -38,6 +38,8 @@ export type LatencyPredictor = LinearPredictor | GbdtPredictor | MlpEnsemblePred
 export interface FitOptions {
   rng: Rng;
   gbdt?: GbdtOptions;
+  /** Full-batch Adam epochs of each MLP (1500). */
+  mlpEpochs?: number;
   features?: readonly string[];
 }
 
@@ -67,7 +69,7 @@ export function fitLatencyPredictor(kind: LatencyPredictorKind, device: string, 
     const residual = x.map((row, r) => logY[r] - Math.log(Math.max(1e-9, predictLinear(linear, row))));
     return { kind, version: 2, ...base, base: linear, model: fitGbdt(z, residual, options.gbdt ?? DEFAULT_GBDT, options.rng.fork("gbdt")) };
   }
-  const members = Array.from({ length: 5 }, (_, m) => Mlp.train(z, logY, { hidden: [32, 32], epochs: 1500, learningRate: 0.01, weightDecay: 1e-3 }, options.rng.fork(`mlp ${m}`)).toJSON());
+  const members = Array.from({ length: 5 }, (_, m) => Mlp.train(z, logY, { hidden: [32, 32], epochs: options.mlpEpochs ?? 1500, learningRate: 0.01, weightDecay: 1e-3 }, options.rng.fork(`mlp ${m}`)).toJSON());
   return { kind, version: 2, ...base, members };
 }
 
