@@ -8,8 +8,9 @@ import { DEFAULT_GBDT } from "../src/predict/latency/gbdt.js";
 import { fitLatencyPredictor, predictLatencies } from "../src/predict/latency/predictors.js";
 import { mobilenetSpace } from "../src/space/builtin/macro.js";
 import { randomSearch } from "../src/strategy/random.js";
+import { mnasnetReward, reinforce } from "../src/strategy/policy-gradient.js";
 import { screened } from "../src/strategy/screened.js";
-import type { StrategyContext } from "../src/strategy/strategy.js";
+import type { StrategyContext, TrialView } from "../src/strategy/strategy.js";
 import { Rng } from "../src/core/rng.js";
 
 const context = (seed: number): StrategyContext<unknown> => ({
@@ -73,5 +74,22 @@ describe("search under latency", () => {
     }
     assert.ok(setAside > 20, `${setAside} proposals set aside for a bound at the 25th percentile`);
     await assert.rejects(Promise.resolve(screened(randomSearch(), () => ({ ruledOut: true }), 5).propose(context(0))), /ruled out 5 proposals in a row/);
+  });
+
+  it("MnasNet's reward: accuracy at the target latency, x (LAT/T)^w beyond it; REINFORCE with it moves to faster networks", async () => {
+    assert.equal(mnasnetReward(0.8, 2, 2, -0.07), 0.8);
+    assert.ok(Math.abs(mnasnetReward(0.8, 4, 2, -0.07) - 0.8 * 2 ** -0.07) < 1e-12);
+    // Every network is equally accurate; latency grows with resolution squared. MnasNet's reward prefers the smallest.
+    const strategy = reinforce({ batch: 10, learningRate: 0.5, latencyTarget: 1, latencyWeight: -1 });
+    const history: TrialView<unknown>[] = [];
+    const resolutions: number[] = [];
+    for (let number = 0; number < 120; number++) {
+      const { config } = await strategy.propose({ ...context(number), history, seen: new Set() });
+      const resolution = (config as { resolution: number }).resolution;
+      resolutions.push(resolution);
+      history.push({ number, config, key: String(number), state: "complete", values: [0.8, 4 * resolution ** 2], fitness: 0.8, feasible: true, violation: 0, intermediate: [], note: null });
+    }
+    const small = (from: number) => resolutions.slice(from, from + 30).filter((r) => r === 0.75).length;
+    assert.ok(small(90) > small(0) + 5, `resolution 0.75 in the first 30 proposals: ${small(0)}, in the last 30: ${small(90)}`);
   });
 });
