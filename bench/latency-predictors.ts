@@ -1,18 +1,19 @@
 /**
- * Network-wise latency predictors on measured networks: trains on the first `--train` networks measured on
- * `--device` in the study database and tests on the next `--test`, comparing the linear predictor on
- * architecture features with a linear fit on FLOPs alone. Measure first with
- *   nascent latency profile --space mobilenet --samples 200 --device ort-node:1 --input 224x224x3 --storage sqlite:DB
- * then: node dist/bench/latency-predictors.js --storage DB --device ort-node:1 [--out PATH]
+ * Network-wise latency predictors on measured networks (issue 15): trains on the first `--train` distinct
+ * networks measured on `--device` in the study database and tests on the next `--test`. A network measured in
+ * several rounds (bench/latency-dataset.ts) counts once, at the median of its rounds of `--stat` on `--clock`.
+ * Compared: linear, gradient-boosted trees and an MLP ensemble on the fusion-aware features, the linear model
+ * on the earlier 9 features, and a linear fit on FLOPs alone. Also reports how well the measurements
+ * reproduce themselves (one round against the median of the others: the ceiling for any predictor).
+ *   node dist/bench/latency-predictors.js --storage DB --device ort-node:1 [--clock process-cpu] [--stat median] [--out PATH]
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { LatencyStore } from "../src/evaluate/devices/latency-store.js";
+import { LatencyStore, type StoredLatency } from "../src/evaluate/devices/latency-store.js";
 import { countCost } from "../src/nn/layers.js";
-import { fitLinearPredictor, predictLinear } from "../src/predict/latency/linear-predictor.js";
-import { featureVector, NETWORK_FEATURES, networkFeatures } from "../src/predict/latency/network-features.js";
+import { NETWORK_FEATURES, networkFeatures } from "../src/predict/latency/network-features.js";
+import { fitLatencyPredictor, predictLatencies, PREDICTOR_KINDS } from "../src/predict/latency/predictors.js";
 import { latencyErrors } from "../src/predict/metrics/rank.js";
-import { Mlp } from "../src/strategy/model/mlp.js";
 import { Rng } from "../src/core/rng.js";
 
 const { values } = parseArgs({
@@ -21,45 +22,76 @@ const { values } = parseArgs({
     device: { type: "string", default: "ort-node:1" },
     train: { type: "string", default: "100" },
     test: { type: "string", default: "100" },
+    clock: { type: "string", default: "process-cpu" },
+    stat: { type: "string", default: "median" },
+    seed: { type: "string", default: "0" },
     out: { type: "string" },
   },
 });
 const store = new LatencyStore(values.storage!);
 const rows = store.list(values.device!);
 store.close();
+const stat = values.stat === "p10" ? "p10Ms" : "medianMs";
+const valueOf = (r: StoredLatency) => (values.clock === "stored" ? r.medianMs : (r.clocks?.[values.clock!]?.[stat] ?? NaN));
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const byKey = new Map<string, StoredLatency[]>();
+for (const r of rows) byKey.set(r.networkKey, [...(byKey.get(r.networkKey) ?? []), r]);
+const networks = [...byKey.values()].map((rounds) => ({ first: rounds[0], rounds: rounds.map(valueOf), latency: median(rounds.map(valueOf)) }));
 const nTrain = Number(values.train);
 const nTest = Number(values.test);
-if (rows.length < nTrain + nTest) throw new Error(`${rows.length} measurements of ${values.device}; need ${nTrain + nTest}`);
-const train = rows.slice(0, nTrain);
-const test = rows.slice(nTrain, nTrain + nTest);
-const features = (r: (typeof rows)[number]) => featureVector(networkFeatures(r.network, r.input));
-const flops = (r: (typeof rows)[number]) => [countCost(r.network, r.input).macs / 1e6];
+if (networks.length < nTrain + nTest) throw new Error(`${networks.length} networks measured on ${values.device}; need ${nTrain + nTest}`);
+if (networks.some((n) => !Number.isFinite(n.latency))) throw new Error(`some measurements lack the ${values.clock} clock`);
+const train = networks.slice(0, nTrain);
+const test = networks.slice(nTrain, nTrain + nTest);
+const features = (n: (typeof networks)[number]) => ({ ...networkFeatures(n.first.network, n.first.input), MFLOPs: countCost(n.first.network, n.first.input).macs / 1e6 });
+const [trainF, testF] = [train.map(features), test.map(features)];
+const measured = test.map((n) => n.latency);
+const rng = Rng.derive("latency predictors bench", Number(values.seed));
+const evaluate = (kind: (typeof PREDICTOR_KINDS)[number], names?: readonly string[]) => {
+  const predictor = fitLatencyPredictor(kind, values.device!, trainF, train.map((n) => n.latency), { rng: rng.fork(kind), features: names });
+  return latencyErrors(predictLatencies(predictor, testF), measured);
+};
 
-const linear = fitLinearPredictor(values.device!, [...NETWORK_FEATURES], train.map(features), train.map((r) => r.medianMs));
-const flopsOnly = fitLinearPredictor(values.device!, ["MFLOPs"], train.map(flops), train.map((r) => r.medianMs));
-const measured = test.map((r) => r.medianMs);
-
-// An ensemble of 5 MLPs on standardised features predicting log latency (averaged in log space).
-const trainX = train.map(features);
-const mu = NETWORK_FEATURES.map((_, j) => trainX.reduce((s, row) => s + row[j], 0) / trainX.length);
-const sd = NETWORK_FEATURES.map((_, j) => Math.sqrt(trainX.reduce((s, row) => s + (row[j] - mu[j]) ** 2, 0) / trainX.length) || 1);
-const z = (row: number[]) => row.map((v, j) => (v - mu[j]) / sd[j]);
-const logY = train.map((r) => Math.log(r.medianMs));
-const members = Array.from({ length: 5 }, (_, m) => Mlp.train(trainX.map(z), logY, { hidden: [32, 32], epochs: 1500, learningRate: 0.01, weightDecay: 1e-4 }, Rng.derive("latency mlp", m)));
-const ensemble = (row: number[]) => Math.exp(members.reduce((s, member) => s + member.predict(z(row)), 0) / members.length);
+// Reproducibility: each round of a test network against the median of its other rounds.
+const reproduce: number[][] = [[], []];
+for (const n of networks) {
+  n.rounds.forEach((v, i) => {
+    const others = n.rounds.filter((_, j) => j !== i);
+    if (others.length) reproduce.push([v, median(others)]);
+  });
+}
+const pairs = reproduce.filter((p) => p.length === 2);
 const results = {
   device: values.device,
   description: rows[0].description,
+  clock: values.clock,
+  statistic: values.stat,
   train: nTrain,
   test: nTest,
-  noise: {
-    medianRelativeError: [...rows.map((r) => r.relativeError)].sort((a, b) => a - b)[Math.floor(rows.length / 2)],
+  roundsPerNetwork: median(networks.map((n) => n.rounds.length)),
+  measurementNoise: {
+    medianRelativeError: median(rows.map((r) => r.relativeError)),
     converged: rows.filter((r) => r.converged).length / rows.length,
-    medianP90OverMedian: [...rows.map((r) => r.p90Ms / r.medianMs)].sort((a, b) => a - b)[Math.floor(rows.length / 2)],
+    medianP90OverMedian: median(rows.map((r) => r.p90Ms / r.medianMs)),
+    roundWithin10OfOtherRounds: pairs.length ? pairs.filter(([a, b]) => Math.abs(a / b - 1) <= 0.1).length / pairs.length : null,
+    roundMapeAgainstOtherRounds: pairs.length ? pairs.reduce((s, [a, b]) => s + Math.abs(a / b - 1), 0) / pairs.length : null,
   },
-  linear: latencyErrors(test.map((r) => predictLinear(linear, features(r))), measured),
-  mlpEnsemble: latencyErrors(test.map((r) => ensemble(features(r))), measured),
-  flopsLinear: latencyErrors(test.map((r) => predictLinear(flopsOnly, flops(r))), measured),
+  /** The dataset: per network (sample order of `latency profile --seed 0`), each round's medians on both clocks (ms). */
+  networks: [...byKey.values()].map((rounds, index) => ({
+    index,
+    key: rounds[0].networkKey,
+    cpuMs: rounds.map((r) => +(r.clocks?.["process-cpu"]?.medianMs ?? NaN).toFixed(4)),
+    cpuP10Ms: rounds.map((r) => +(r.clocks?.["process-cpu"]?.p10Ms ?? NaN).toFixed(4)),
+    wallMs: rounds.map((r) => +(r.clocks?.wall?.medianMs ?? NaN).toFixed(4)),
+  })),
+  linear: evaluate("linear"),
+  gbdt: evaluate("gbdt"),
+  mlpEnsemble: evaluate("mlp-ensemble"),
+  linearEarlierFeatures: evaluate("linear", NETWORK_FEATURES.slice(0, 9)),
+  flopsLinear: evaluate("linear", ["MFLOPs"]),
 };
-console.log(JSON.stringify(results, null, 2));
+console.log(JSON.stringify({ ...results, networks: `${results.networks.length} networks` }, null, 2));
 if (values.out) writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -29,6 +29,12 @@ export function positiveNumber(text: string): number {
   return value;
 }
 
+export function nonNegativeNumber(text: string): number {
+  const value = parseDecimal(text);
+  if (value === null || value < 0) throw new InvalidArgumentError(`expected a number >= 0, got '${text}'`);
+  return value;
+}
+
 /** Repeatable options collect into a list. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

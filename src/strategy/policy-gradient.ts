@@ -13,6 +13,18 @@ export interface PolicyGradientOptions {
   /** PPO: optimisation epochs per batch and the clip range (Schulman et al. 2017). */
   epochs?: number;
   clip?: number;
+  /**
+   * MnasNet's reward (Tan et al., CVPR 2019, eq. 2) when > 0: accuracy x (latency / target)^w, with the
+   * study's objectives [accuracy, latency] (e.g. --objective accuracy --objective latency:ort-node:1:min).
+   */
+  latencyTarget?: number;
+  /** MnasNet's exponent w (alpha = beta = -0.07: the soft constraint of the paper). */
+  latencyWeight?: number;
+}
+
+/** MnasNet's reward, ACC(m) x [LAT(m) / T]^w (Tan et al. 2019, eq. 2); w < 0 so a slower network earns less. */
+export function mnasnetReward(accuracy: number, latency: number, target: number, w: number): number {
+  return accuracy * (latency / target) ** w;
 }
 
 interface Learner {
@@ -54,10 +66,20 @@ function policyGradient(kind: "reinforce" | "ppo", options: PolicyGradientOption
   const epochs = options.epochs ?? 4;
   const clip = options.clip ?? 0.2;
   if (!Number.isInteger(batch) || batch < 1) throw new NascentError(`${kind} batch must be a positive integer, got ${batch}`);
+  if ((options.latencyWeight ?? -0.07) > 0) throw new NascentError(`${kind} latencyWeight must be <= 0 (MnasNet's w), got ${options.latencyWeight}`);
   let learner: Learner = { policy: new DecisionPolicy(), learned: [], baseline: null, scale: null };
 
+  const target = options.latencyTarget ?? 0;
+  const w = options.latencyWeight ?? -0.07;
+  const rewardOf = <C>(t: TrialView<C>) => {
+    if (!(target > 0)) return t.fitness;
+    if (!t.values) return -Infinity; // failed or pruned: the batch's worst below
+    if (t.values.length < 2) throw new NascentError(`${kind} latencyTarget (MnasNet's reward) needs two objectives, accuracy then latency (--objective accuracy --objective latency:DEVICE:min)`);
+    return mnasnetReward(t.values[0], t.values[1], target, w);
+  };
+
   const learn = <C>(space: Space<C>, trials: TrialView<C>[]) => {
-    const rewards = trials.map((t) => t.fitness);
+    const rewards = trials.map(rewardOf);
     const finite = rewards.filter(Number.isFinite);
     if (finite.length === 0) return;
     const floor = Math.min(...finite);

@@ -17,6 +17,8 @@ import { tpe } from "./tpe.js";
 
 const none = options({});
 const count = (min = 1) => s.int(min, 1_000_000);
+const latencyTarget = option(s.float(0, 1e9), 0, "MnasNet's reward: latency target T (ms) with objectives [accuracy, latency]; 0: off");
+const latencyWeight = option(s.float(-10, 0), -0.07, "MnasNet's exponent w of (latency / T)");
 const startup = option(count(0), 10, "random trials before the model is used");
 const policyBatch = option(count(), 10, "trials per policy update");
 
@@ -72,8 +74,8 @@ export const STRATEGIES = new Registry<Strategy>("strategy")
   .register({
     name: "reinforce",
     summary: "REINFORCE with a moving-average baseline over the space's decisions (Williams 1992; Zoph & Le 2017)",
-    options: options({ batch: policyBatch, lr: option(s.float(0, 10), 0.1, "learning rate"), entropy: option(s.float(0, 10), 0.01, "entropy bonus") }),
-    create: (o) => reinforce({ batch: o.batch, learningRate: o.lr, entropy: o.entropy }),
+    options: options({ batch: policyBatch, lr: option(s.float(0, 10), 0.1, "learning rate"), entropy: option(s.float(0, 10), 0.01, "entropy bonus"), latencyTarget, latencyWeight }),
+    create: (o) => reinforce({ batch: o.batch, learningRate: o.lr, entropy: o.entropy, latencyTarget: o.latencyTarget, latencyWeight: o.latencyWeight }),
   })
   .register({
     name: "ppo",
@@ -83,8 +85,10 @@ export const STRATEGIES = new Registry<Strategy>("strategy")
       lr: option(s.float(0, 10), 0.05, "learning rate"),
       epochs: option(count(), 4, "optimisation epochs per batch"),
       clip: option(s.float(0, 1), 0.2, "clip range"),
+      latencyTarget,
+      latencyWeight,
     }),
-    create: (o) => ppo({ batch: o.batch, learningRate: o.lr, epochs: o.epochs, clip: o.clip }),
+    create: (o) => ppo({ batch: o.batch, learningRate: o.lr, epochs: o.epochs, clip: o.clip, latencyTarget: o.latencyTarget, latencyWeight: o.latencyWeight }),
   })
   .register({
     name: "nsga2",

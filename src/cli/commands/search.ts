@@ -11,12 +11,12 @@ import type { TrialRecord } from "../../core/trial.js";
 import { PRUNER_NAMES, resolvePruner } from "../../pruner/registry.js";
 import { parseOptionPairs } from "../../space/options.js";
 import { NascentError } from "../../core/errors.js";
-import { collect, integer, positiveInt, positiveNumber } from "../arguments.js";
+import { collect, integer, nonNegativeNumber, positiveInt, positiveNumber } from "../arguments.js";
 import { bestJson, formatValue, printJsonLine } from "../output.js";
 import { checkStudyName } from "../../core/study-name.js";
 import { SearchProgress, TrainingProgress } from "../progress.js";
 import { imageShape } from "./inspect.js";
-import { withLatencyOption, type LatencyOptions } from "./latency-option.js";
+import { withLatencyOption, withLatencyScreen, type LatencyOptions } from "./latency-option.js";
 import { warmStarted } from "../../strategy/transfer.js";
 import { loadPriorTrials } from "../../study/warm-start.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
@@ -66,6 +66,8 @@ export function registerSearch(program: Command): void {
     .option("--pruner-option <key=value>", "pruner option, e.g. reductionFactor=4 (repeatable; nascent list pruners shows them)", collect, [])
     .option("--latency-predictor <path>", "add the metric latency:DEVICE (ms) predicted by a `nascent latency fit` predictor, for --objective/--constraint")
     .option("--latency-input <HxWxC>", "image size the latency is predicted at (default 28x28x1)", imageShape)
+    .option("--latency-measure", "also measure each trained candidate on the predictor's device: latency:DEVICE is then the measurement")
+    .option("--latency-margin <fraction>", "with a latency constraint, configs predicted above bound x (1 + margin) are not tried (counted in each trial's note as screenedOut)", nonNegativeNumber, 0)
     .option("--json", "print one JSON summary as the last line of stdout")
     .option("--warm-start <storage:study>", "start from the best trials of an earlier study on another task (repeatable)", collect, [])
     .option("--warm-seeds <n>", "with --warm-start: how many of the earlier studies' best configs are evaluated first", integer, 5)
@@ -75,7 +77,8 @@ export function registerSearch(program: Command): void {
       const strategyOptions = parseOptionPairs(options.option, "--option");
       const prior = (await Promise.all(options.warmStart.map((reference) => loadPriorTrials(reference, space)))).flat();
       const baseStrategy = resolveStrategy(options.strategy, strategyOptions);
-      const strategy = prior.length ? warmStarted(baseStrategy, prior, { seeds: options.warmSeeds }) : baseStrategy;
+      const constraints = options.constraint.map(parseConstraint);
+      const strategy = withLatencyScreen(prior.length ? warmStarted(baseStrategy, prior, { seeds: options.warmSeeds }) : baseStrategy, space, constraints, options);
       const trainingProgress = new TrainingProgress();
       const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
       const objectives = objectivesFor(options.objective, evaluator, strategy, options.strategy);
@@ -93,7 +96,7 @@ export function registerSearch(program: Command): void {
           strategy,
           strategyOptions,
           objectives,
-          constraints: options.constraint.map(parseConstraint),
+          constraints,
           seed: options.seed,
           evaluator: evaluator.name,
           pruner,

@@ -9,11 +9,31 @@ import { NascentError } from "../../core/errors.js";
 import type { DeviceDescription, LatencyDevice, PreparedNetwork } from "./device.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 
-/** The page: loads onnxruntime-web's wasm backend (1 thread), creates sessions from served models, times runs inside the page. */
-const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
-import * as ort from "/ort/ort.wasm.min.mjs";
+/** What differs between the browser devices: onnxruntime-web's bundle, its execution provider, Chromium's flags. */
+export interface ChromiumBackend {
+  name: string;
+  runtime: string;
+  bundle: string;
+  provider: "wasm" | "webgpu";
+  flags: string[];
+  /** Playwright's default arguments to leave out (its `--headless` where the flags choose a headless mode). */
+  ignoreDefaultArgs?: string[];
+  /** Resolves to why the page cannot run this backend, or null when it can. */
+  unavailable?: (page: Page) => Promise<string | null>;
+}
+
+export const WASM_BACKEND: ChromiumBackend = {
+  name: "chromium-wasm",
+  runtime: "onnxruntime-web wasm (1 thread) in headless Chromium",
+  bundle: "ort.wasm.min.mjs",
+  provider: "wasm",
+  flags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+};
+
+/** The page: loads onnxruntime-web (wasm: 1 thread), creates sessions from served models, times runs inside the page. */
+const pageHtml = (backend: ChromiumBackend) => `<!doctype html><meta charset="utf-8"><script type="module">
+import * as ort from "/ort/${backend.bundle}";
 ort.env.wasm.wasmPaths = "/ort/";
 ort.env.wasm.numThreads = 1;
 const sessions = new Map();
@@ -21,7 +41,7 @@ window.nascent = {
   version: ort.env.versions.web,
   async load(id, shape) {
     const bytes = new Uint8Array(await (await fetch("/model/" + id)).arrayBuffer());
-    const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+    const session = await ort.InferenceSession.create(bytes, { executionProviders: ["${backend.provider}"], graphOptimizationLevel: "all" });
     const size = shape.reduce((a, b) => a * b, 1);
     sessions.set(id, { session, feeds: { [session.inputNames[0]]: new ort.Tensor("float32", new Float32Array(size).fill(0.5), shape) } });
   },
@@ -49,13 +69,18 @@ window.nascentReady = true;
  * each run is timed inside the page, so the DevTools round trip is not counted.
  */
 export class ChromiumWasmDevice implements LatencyDevice {
-  readonly name = "chromium-wasm";
+  readonly name: string;
+  readonly inProcess = false;
   private started: Promise<{ server: FastifyInstance; browser: Browser; page: Page; origin: string; version: string }> | undefined;
   private readonly models = new Map<string, Uint8Array>();
   private nextId = 0;
 
+  constructor(private readonly backend: ChromiumBackend = WASM_BACKEND) {
+    this.name = backend.name;
+  }
+
   describe(): DeviceDescription {
-    return { device: this.name, runtime: "onnxruntime-web wasm (1 thread) in headless Chromium", cpu: "host CPU via Chromium", threads: 1, browser: CHROMIUM_PATH };
+    return { device: this.name, runtime: this.backend.runtime, cpu: "host CPU via Chromium", threads: 1, browser: CHROMIUM_PATH };
   }
 
   private start() {
@@ -66,19 +91,25 @@ export class ChromiumWasmDevice implements LatencyDevice {
         ({ chromium } = await import("playwright-core"));
         ortDir = dirname(createRequire(import.meta.url).resolve("onnxruntime-web"));
       } catch {
-        throw new NascentError("device chromium-wasm needs the npm packages playwright-core and onnxruntime-web (npm install playwright-core onnxruntime-web)");
+        throw new NascentError(`device ${this.name} needs the npm packages playwright-core and onnxruntime-web (npm install playwright-core onnxruntime-web)`);
       }
       const server = Fastify();
-      server.get("/", (_request, reply) => reply.type("text/html").send(PAGE));
+      server.get("/", (_request, reply) => reply.type("text/html").send(pageHtml(this.backend)));
       server.get<{ Params: { id: string } }>("/model/:id", (request, reply) => {
         const bytes = this.models.get(request.params.id);
         return bytes ? reply.type("application/octet-stream").send(Buffer.from(bytes)) : reply.code(404).send();
       });
       await server.register(fastifyStatic, { root: ortDir, prefix: "/ort/" });
       const origin = await server.listen({ host: "127.0.0.1", port: 0 });
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: this.backend.flags, ignoreDefaultArgs: this.backend.ignoreDefaultArgs ?? [] });
       const page = await browser.newPage();
       await page.goto(origin);
+      const reason = await this.backend.unavailable?.(page);
+      if (reason) {
+        await browser.close();
+        await server.close();
+        throw new NascentError(`device ${this.name} is not available here: ${reason}`);
+      }
       await page.waitForFunction(() => (globalThis as unknown as { nascentReady?: boolean }).nascentReady === true, undefined, { timeout: 60_000 });
       const version = await page.evaluate(() => (globalThis as unknown as { nascent: { version: string } }).nascent.version);
       return { server, browser, page, origin, version };

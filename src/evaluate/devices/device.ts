@@ -25,6 +25,8 @@ export interface PreparedNetwork {
  */
 export interface LatencyDevice {
   readonly name: string;
+  /** Whether runs execute in this process (so its CPU time around a run is the run's); false for a browser. */
+  readonly inProcess: boolean;
   describe(): DeviceDescription;
   prepare(network: Layer, input: Shape, weights: WeightMap): Promise<PreparedNetwork>;
   /** Releases what the device started (a browser, a server). */

@@ -24,6 +24,7 @@ async function ortNode(): Promise<OrtNode> {
  */
 export class OrtNodeDevice implements LatencyDevice {
   readonly name: string;
+  readonly inProcess = true;
 
   constructor(private readonly threads: number) {
     this.name = threads === 0 ? "ort-node" : `ort-node:${threads}`;

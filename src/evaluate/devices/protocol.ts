@@ -17,20 +17,31 @@ export interface MeasureOptions {
 
 export const DEFAULT_MEASURE: MeasureOptions = { warmup: 5, minRepeats: 10, maxRepeats: 2000, relativeError: 0.02, timeCapMs: 3000 };
 
+/** One clock's summary of a measurement's runs (ms); p10 is the least-disturbed runs' time on a busy machine. */
+export interface ClockSummary {
+  medianMs: number;
+  p90Ms: number;
+  p10Ms: number;
+}
+
 export interface LatencyMeasurement {
   medianMs: number;
   p90Ms: number;
+  p10Ms: number;
   repeats: number;
   /** SE(median) / median at the end. */
   relativeError: number;
   /** Whether the relative-error target was met before the time cap. */
   converged: boolean;
+  /** Median and p90 of the same runs on every clock timed beside the primary one (ms), by clock name. */
+  clocks?: Record<string, ClockSummary>;
 }
 
 /**
  * Clocks in ms. `wall`: elapsed time, what a user waits. `process-cpu`: the CPU time of this process (all its
- * threads), which a busy shared machine inflates far less than wall time (time spent waiting for a core is
- * not counted); for a single-threaded device it stands in for the latency on an idle machine.
+ * threads, user + system, from getrusage), which a busy shared machine inflates far less than wall time (time
+ * spent waiting for a core is not counted); for a single-threaded device measured by a process that does nothing
+ * else it stands in for the latency on an idle machine (docs/latency.md checks the two agree on a quiet machine).
  */
 export const CLOCKS = {
   wall: () => performance.now(),
@@ -59,21 +70,34 @@ export function medianRelativeError(times: readonly number[]): number {
  * Times `run` (one inference of batch 1, resolved when its result is available) under the protocol; `clock` in
  * ms. When `run` resolves to a number, that is the run's time as the device measured it.
  */
-export async function measureLatency(run: () => Promise<number | void>, options: MeasureOptions = DEFAULT_MEASURE, clock: () => number = () => performance.now()): Promise<LatencyMeasurement> {
+export async function measureLatency(
+  run: () => Promise<number | void>,
+  options: MeasureOptions = DEFAULT_MEASURE,
+  clock: () => number = () => performance.now(),
+  beside: Record<string, () => number> = {},
+): Promise<LatencyMeasurement> {
   for (let i = 0; i < options.warmup; i++) await run();
   const times: number[] = [];
+  const besideTimes = Object.fromEntries(Object.keys(beside).map((name) => [name, [] as number[]]));
   const started = clock();
   let relativeError = Infinity;
   while (times.length < options.maxRepeats) {
+    const besideStart = Object.entries(beside).map(([name, c]) => [name, c()] as const);
     const t0 = clock();
     const reported = await run();
+    const t1 = clock();
+    for (const [name, start] of besideStart) besideTimes[name].push(beside[name]() - start);
     // A device that times itself (a browser, timing inside the page) reports ms; the clock would add the round trip.
-    times.push(typeof reported === "number" ? reported : clock() - t0);
+    times.push(typeof reported === "number" ? reported : t1 - t0);
     if (times.length >= options.minRepeats) {
       relativeError = medianRelativeError(times);
       if (relativeError < options.relativeError || clock() - started > options.timeCapMs) break;
     }
   }
-  const sorted = times.sort((a, b) => a - b);
-  return { medianMs: quantile(sorted, 0.5), p90Ms: quantile(sorted, 0.9), repeats: times.length, relativeError, converged: relativeError < options.relativeError };
+  const summary = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { medianMs: quantile(sorted, 0.5), p90Ms: quantile(sorted, 0.9), p10Ms: quantile(sorted, 0.1) };
+  };
+  const clocks = Object.keys(beside).length ? Object.fromEntries(Object.entries(besideTimes).map(([name, values]) => [name, summary(values)])) : undefined;
+  return { ...summary(times), repeats: times.length, relativeError, converged: relativeError < options.relativeError, ...(clocks ? { clocks } : {}) };
 }

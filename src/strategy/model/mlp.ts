@@ -1,10 +1,17 @@
-import type { Rng } from "../../core/rng.js";
+import { Rng } from "../../core/rng.js";
 
 export interface MlpOptions {
   hidden: number[];
   epochs: number;
   learningRate: number;
   weightDecay?: number;
+}
+
+/** An Mlp's layer sizes and weights as plain arrays. */
+export interface MlpJson {
+  sizes: number[];
+  weights: number[][];
+  biases: number[][];
 }
 
 /** An input as its non-zero entries, ascending: path and predictor encodings are mostly zeros. */
@@ -87,6 +94,18 @@ export class Mlp {
     return this.activations[layers][0];
   }
 
+  /** Layer sizes and weights as plain arrays (for saved predictors). */
+  toJSON(): MlpJson {
+    return { sizes: [...this.sizes], weights: this.weights.map((w) => Array.from(w)), biases: this.biases.map((b) => Array.from(b)) };
+  }
+
+  static fromJSON(json: MlpJson): Mlp {
+    const model = new Mlp(json.sizes, Rng.derive("mlp from json"));
+    model.weights.forEach((w, l) => w.set(json.weights[l]));
+    model.biases.forEach((b, l) => b.set(json.biases[l]));
+    return model;
+  }
+
   predict(input: readonly number[]): number {
     const { index, value } = this.scratch;
     let count = 0;
@@ -165,3 +184,4 @@ export class Mlp {
     }
   }
 }
+
