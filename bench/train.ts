@@ -161,6 +161,8 @@ async function main(): Promise<void> {
   json.threads = threads;
   // The 1-minute load average before and after: on a shared machine, read the ratios, not the rates.
   json.load_average = [+loadBefore.toFixed(2), +loadavg()[0].toFixed(2)];
+  // OpenMP's waiting policy (both sides inherit it): PASSIVE keeps idle threads from spinning on a loaded machine.
+  json.omp_wait_policy = process.env.OMP_WAIT_POLICY ?? "default";
   console.log(JSON.stringify(json));
 }
 
