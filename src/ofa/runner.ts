@@ -3,6 +3,7 @@ import { lowerNetwork } from "../nn/graph/lower.js";
 import { BATCH_NORM_MOMENTUM } from "../nn/kinds/norms.js";
 import { supernetGradients, subnetWeights } from "./elastic.js";
 import { configKey, ofaNetwork, sideOf, type OfaConfig, type OfaShape } from "./network.js";
+import { ModelCache } from "../nn/engine/model-cache.js";
 
 /** A sub-network's step: the loss it was trained on, its cross-entropy alone, and the supernet's gradients. */
 export interface SubnetStep {
@@ -31,30 +32,19 @@ export function softmaxRows(logits: HostTensor): Float32Array {
  * (config, resolution) (a small LRU cache of compiled graphs), and maps gradients back to the supernet.
  */
 export class OfaRunner {
-  private readonly models = new Map<string, Model>();
+  private readonly models: ModelCache;
 
   constructor(
     readonly engine: Engine,
     readonly shape: OfaShape,
-    private readonly cacheSize = 12,
-  ) {}
+    cacheSize = 12,
+  ) {
+    this.models = new ModelCache(engine, cacheSize);
+  }
 
   private model(config: OfaConfig, weights: Weights): Model {
-    const key = configKey(config);
-    let model = this.models.get(key);
-    if (model) this.models.delete(key);
-    else {
-      const side = sideOf(this.shape, config);
-      const graph = lowerNetwork(ofaNetwork(this.shape, config), [side, side, this.shape.input[2]]);
-      model = this.engine.compile(graph, weights, { optimizer: { name: "sgd", momentum: 0, nesterov: false, weightDecay: 0 }, seed: 0 });
-      if (this.models.size >= this.cacheSize) {
-        const [oldest, evicted] = this.models.entries().next().value as [string, Model];
-        evicted.dispose();
-        this.models.delete(oldest);
-      }
-    }
-    this.models.set(key, model);
-    return model;
+    const side = sideOf(this.shape, config);
+    return this.models.get(configKey(config), () => lowerNetwork(ofaNetwork(this.shape, config), [side, side, this.shape.input[2]]), weights);
   }
 
   /** The config's own weights (by its network's parameter names) cut from the supernet's. */
@@ -126,7 +116,6 @@ export class OfaRunner {
   }
 
   dispose(): void {
-    for (const model of this.models.values()) model.dispose();
-    this.models.clear();
+    this.models.dispose();
   }
 }

@@ -5,6 +5,7 @@ import { BATCH_NORM_MOMENTUM } from "../nn/kinds/norms.js";
 import type { Rng } from "../core/rng.js";
 import type { EdgeSample } from "./edge-modes.js";
 import { ALL_OPS, cellPaths, edgePath, NB201_EDGES, nb201Supernet, type PathSet, type SupernetShape } from "./nb201-supernet.js";
+import { ModelCache } from "../nn/engine/model-cache.js";
 
 /** A supernet step's result: the loss, the weights' gradients, and what the edge mode chains back to alpha. */
 export interface SupernetGradients {
@@ -23,17 +24,18 @@ export interface SupernetGradients {
  * small cache by path), so the runner holds nothing a checkpoint would need.
  */
 export class Nb201SupernetRunner {
-  private readonly models = new Map<string, Model>();
+  private readonly models: ModelCache;
   readonly cells: string[];
 
   constructor(
     readonly engine: Engine,
     readonly shape: SupernetShape,
-    private readonly cacheSize = 16,
+    cacheSize = 16,
     /** PC-DARTS's K: each edge's ops see C/K channels (1: the full supernet). */
     readonly partialChannels = 1,
   ) {
     this.cells = cellPaths(shape);
+    this.models = new ModelCache(engine, cacheSize);
   }
 
   /** Fresh shared weights of every op (the supernet with all ops on every edge). */
@@ -44,21 +46,7 @@ export class Nb201SupernetRunner {
   }
 
   private model(paths: PathSet, probe: boolean, weights: Weights): Model {
-    const key = JSON.stringify([paths, probe]);
-    let model = this.models.get(key);
-    if (model) {
-      this.models.delete(key);
-    } else {
-      const graph = lowerNetwork(nb201Supernet(this.shape, paths, { probe, partialChannels: this.partialChannels }), this.shape.input);
-      model = this.engine.compile(graph, weights, { optimizer: { name: "sgd", momentum: 0, nesterov: false, weightDecay: 0 }, seed: 0 });
-      if (this.models.size >= this.cacheSize) {
-        const [oldest, evicted] = this.models.entries().next().value as [string, Model];
-        evicted.dispose();
-        this.models.delete(oldest);
-      }
-    }
-    this.models.set(key, model);
-    return model;
+    return this.models.get(JSON.stringify([paths, probe]), () => lowerNetwork(nb201Supernet(this.shape, paths, { probe, partialChannels: this.partialChannels }), this.shape.input), weights);
   }
 
   /** The shared weights plus this sample's mixing weights (and zero probes), as the path's graph wants them. */
@@ -132,7 +120,6 @@ export class Nb201SupernetRunner {
   }
 
   dispose(): void {
-    for (const model of this.models.values()) model.dispose();
-    this.models.clear();
+    this.models.dispose();
   }
 }
