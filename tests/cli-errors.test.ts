@@ -34,6 +34,15 @@ describe("the command line's errors", () => {
     assert.equal(made.code, 0, made.stderr);
   });
 
+  it("refuses a mistyped NASCENT_ENGINE or NASCENT_THREADS before any trial runs", () => {
+    const withEnv = (env: Record<string, string>, ...args: string[]) => runCli(args, { env: { ...process.env, ...env }, timeoutMs: 60_000 });
+    assertBadInput(withEnv({ NASCENT_ENGINE: "JAX" }, "doctor"), /NASCENT_ENGINE must be torch or jax, got 'JAX'/);
+    assertBadInput(withEnv({ NASCENT_THREADS: "0" }, "doctor"), /NASCENT_THREADS must be a whole number of threads from 1 to 1024, got '0'/);
+    assertBadInput(withEnv({ NASCENT_THREADS: "abc" }, ...nb201, "--study", "env1", "--trials", "3"), /NASCENT_THREADS .* got 'abc'/);
+    const stored = nascent("studies", "--storage", storage, "--json");
+    assert.ok(!stored.stdout.includes("env1"), "no study is created from bad input");
+  });
+
   it("prints errors that commander's helpers throw inside an action, with exit 2", () => {
     assertBadInput(nascent(...nb201, "--study", "o1", "--strategy", "evolution", "--option", "foo=bar"), /option foo: unknown option.*population/);
     assertBadInput(nascent(...nb201, "--study", "o2", "--strategy", "evolution", "--option", "population=abc"), /population.*abc/);

@@ -39,7 +39,9 @@ const program = new Command()
       write(errorLine(`${text.trim().split("\n")[0]} (see --help)`));
     },
   })
-  .exitOverride();
+  .exitOverride()
+  // NASCENT_ENGINE / NASCENT_THREADS typos stop every command at once, before a study records failed trials.
+  .hook("preAction", async () => (await import("../nn/engine/index.js")).checkEngineEnvironment());
 
 registerSearch(program);
 registerRead(program);

@@ -66,7 +66,7 @@ export function registerDoctor(program: Command): void {
         ...(options.network ? { network: await tryNetwork(options.network, options.input, options.batch, engine.name) } : {}),
       };
       if (options.json) return printJsonLine(report);
-      console.log(`engine     ${engine.name} (${engine.version}), ${engine.threads} threads${process.env.NASCENT_THREADS ? " (NASCENT_THREADS)" : ` (all cores: ${defaultThreads()})`}`);
+      console.log(`engine     ${engine.name} (${engine.version}), ${engine.threads} thread${engine.threads === 1 ? "" : "s"}${process.env.NASCENT_THREADS ? " (NASCENT_THREADS)" : ` (all cores: ${defaultThreads()})`}`);
       console.log(`selected   ${report.selected_by}`);
       if (status.torch.available) console.log(`torch      available: libtorch ${status.torch.version}`);
       else console.log(`torch      not available: ${status.torch.reason}\n           fix: ${status.torch.fix}`);

@@ -8,8 +8,37 @@ import { torchEngine } from "./torch/engine.js";
 
 export * from "./engine.js";
 
+/** NASCENT_ENGINE as given; a value other than torch or jax is an error, not a silent default. */
+function requestedEngine(): EngineName | undefined {
+  const value = process.env.NASCENT_ENGINE;
+  if (value === undefined || value === "") return undefined;
+  if (value !== "torch" && value !== "jax") throw new NascentError(`NASCENT_ENGINE must be torch or jax, got '${value}'`);
+  return value;
+}
+
+/** NASCENT_THREADS as given; anything but a whole number from 1 to 1024 is an error. */
+function requestedThreads(): number | undefined {
+  const value = process.env.NASCENT_THREADS;
+  if (value === undefined || value === "") return undefined;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) throw new NascentError(`NASCENT_THREADS must be a whole number of threads from 1 to 1024, got '${value}'`);
+  return threads;
+}
+
 /** Intra-op threads: NASCENT_THREADS, else every core. */
-export const defaultThreads = (): number => Number(process.env.NASCENT_THREADS) || availableParallelism();
+export const defaultThreads = (): number => requestedThreads() ?? availableParallelism();
+
+/**
+ * Checks NASCENT_ENGINE and NASCENT_THREADS before any work starts, so a typo or an engine that cannot load
+ * stops a command at once (bad input) instead of failing every trial. Errors: NascentError naming the variable.
+ */
+export function checkEngineEnvironment(): void {
+  requestedThreads();
+  if (requestedEngine() === "torch") {
+    const torch = loadTorchAddon();
+    if (!("addon" in torch)) throw new NascentError(`NASCENT_ENGINE=torch, but the torch engine is not available: ${torch.reason}; fix: ${BUILD_COMMAND}, or use NASCENT_ENGINE=jax`);
+  }
+}
 
 export interface EngineStatus {
   /** The engine `loadEngine()` gives: NASCENT_ENGINE, else torch when its addon loads, else jax. */
@@ -20,8 +49,7 @@ export interface EngineStatus {
 /** Which engines this process can run, without loading jax-js. */
 export function engineStatus(): EngineStatus {
   const torch = loadTorchAddon();
-  const requested = process.env.NASCENT_ENGINE;
-  const active: EngineName = requested === "jax" || requested === "torch" ? requested : "addon" in torch ? "torch" : "jax";
+  const active: EngineName = requestedEngine() ?? ("addon" in torch ? "torch" : "jax");
   return {
     active,
     torch: "addon" in torch ? { available: true, version: torch.addon.version, parallelInfo: torch.addon.parallelInfo } : { available: false, reason: torch.reason, fix: BUILD_COMMAND },
@@ -36,9 +64,7 @@ const loaded = new Map<EngineName, Promise<Engine>>();
  * load is an error that says why and how to fix it.
  */
 export function loadEngine(name?: EngineName): Promise<Engine> {
-  const requested = name ?? process.env.NASCENT_ENGINE;
-  if (requested !== undefined && requested !== "torch" && requested !== "jax") throw new NascentError(`NASCENT_ENGINE must be torch or jax, got '${requested}'`);
-  const chosen: EngineName = requested ?? engineStatus().active;
+  const chosen: EngineName = name ?? requestedEngine() ?? engineStatus().active;
   let engine = loaded.get(chosen);
   if (!engine) {
     engine =
