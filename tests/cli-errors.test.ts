@@ -39,6 +39,8 @@ describe("the command line's errors", () => {
     assertBadInput(withEnv({ NASCENT_ENGINE: "JAX" }, "doctor"), /NASCENT_ENGINE must be torch or jax, got 'JAX'/);
     assertBadInput(withEnv({ NASCENT_THREADS: "0" }, "doctor"), /NASCENT_THREADS must be a whole number of threads from 1 to 1024, got '0'/);
     assertBadInput(withEnv({ NASCENT_THREADS: "abc" }, ...nb201, "--study", "env1", "--trials", "3"), /NASCENT_THREADS .* got 'abc'/);
+    assertBadInput(nascent("doctor", "--network", "n.json", "--batch", "0"), /--batch.*positive integer, got '0'/);
+    assertBadInput(nascent("doctor", "--network", "n.json", "--input", "0x28x1"), /--input.*every size at least 1.*'0x28x1'/);
     const stored = nascent("studies", "--storage", storage, "--json");
     assert.ok(!stored.stdout.includes("env1"), "no study is created from bad input");
   });

@@ -17,6 +17,13 @@ export function positiveInt(text: string): number {
   return value;
 }
 
+/** An image size `HxWxC` such as `32x32x3`, every dimension at least 1. */
+export function imageShape(text: string): [number, number, number] {
+  const match = /^([1-9]\d*)x([1-9]\d*)x([1-9]\d*)$/.exec(text.trim());
+  if (!match) throw new InvalidArgumentError(`expected HxWxC with every size at least 1, such as 32x32x3, got '${text}'`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
 export function integer(text: string): number {
   const value = parseDecimal(text);
   if (value === null || !Number.isSafeInteger(value)) throw new InvalidArgumentError(`expected an integer, got '${text}'`);

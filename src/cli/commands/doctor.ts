@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { defaultThreads, engineStatus, loadEngine, type EngineName } from "../../nn/engine/index.js";
 import { lowerNetwork } from "../../nn/graph/lower.js";
 import { initNetwork } from "../../nn/init.js";
@@ -7,6 +7,7 @@ import type { Layer } from "../../nn/layers.js";
 import { NascentError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import { printJsonLine } from "../output.js";
+import { imageShape, positiveInt } from "../arguments.js";
 
 interface DoctorOptions {
   json?: boolean;
@@ -15,11 +16,6 @@ interface DoctorOptions {
   batch: number;
 }
 
-function imageShape(text: string): [number, number, number] {
-  const match = /^(\d+)x(\d+)x(\d+)$/.exec(text);
-  if (!match) throw new InvalidArgumentError(`expected HxWxC such as 32x32x3, got '${text}'`);
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
-}
 
 /** One training step of a network description (JSON file) on the active engine: milliseconds, or a one-line error naming the layer. */
 async function tryNetwork(path: string, input: [number, number, number], batch: number, engineName: EngineName): Promise<{ step_ms: number; classes: number }> {
@@ -51,7 +47,7 @@ export function registerDoctor(program: Command): void {
     .description("show the tensor engine in use (torch or jax), its version and threads, and how to get the fast one")
     .option("--network <file>", "also run one training step of this network description (JSON) on the active engine")
     .option("--input <HxWxC>", "input size for --network", imageShape, [32, 32, 3])
-    .option("--batch <n>", "batch size for --network", (v) => Number(v), 8)
+    .option("--batch <n>", "batch size for --network", positiveInt, 8)
     .option("--json", "print one JSON object")
     .action(async (options: DoctorOptions) => {
       const status = engineStatus();

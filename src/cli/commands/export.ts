@@ -8,10 +8,9 @@ import { initNetwork } from "../../nn/init.js";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { NascentError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
-import { integer, positiveInt } from "../arguments.js";
+import { imageShape, integer, positiveInt } from "../arguments.js";
 import { printJsonLine } from "../output.js";
 import { parseConfigArgument } from "../parse-config.js";
-import { imageShape } from "./inspect.js";
 
 interface ExportOptions {
   space?: string;

@@ -1,10 +1,10 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { buildNetwork, networkBuilderFor } from "../../nn/builders/index.js";
 import { countCost } from "../../nn/layers.js";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { parseConfigArgument } from "../parse-config.js";
 import { printJsonLine } from "../output.js";
-import { positiveInt } from "../arguments.js";
+import { imageShape, positiveInt } from "../arguments.js";
 
 interface InspectOptions {
   space: string;
@@ -15,11 +15,6 @@ interface InspectOptions {
   network?: boolean;
 }
 
-export function imageShape(text: string): [number, number, number] {
-  const match = /^(\d+)x(\d+)x(\d+)$/.exec(text);
-  if (!match) throw new InvalidArgumentError(`expected HxWxC such as 32x32x3, got '${text}'`);
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
-}
 
 export function registerInspect(program: Command): void {
   program

@@ -8,10 +8,9 @@ import { Rng } from "../../core/rng.js";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE } from "../../storage/open.js";
 import { NascentError } from "../../core/errors.js";
-import { positiveInt } from "../arguments.js";
+import { imageShape, positiveInt } from "../arguments.js";
 import { printJsonLine } from "../output.js";
 import { parseConfigArgument } from "../parse-config.js";
-import { imageShape } from "./inspect.js";
 import { sqlitePath } from "./latency-profile.js";
 import { readLatencyPredictor } from "./latency-option.js";
 

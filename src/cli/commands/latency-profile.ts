@@ -8,9 +8,8 @@ import { networkBuilderFor } from "../../nn/builders/index.js";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE } from "../../storage/open.js";
 import { NascentError } from "../../core/errors.js";
-import { integer, positiveInt, positiveNumber } from "../arguments.js";
+import { imageShape, integer, positiveInt, positiveNumber } from "../arguments.js";
 import { printJsonLine } from "../output.js";
-import { imageShape } from "./inspect.js";
 
 interface ProfileOptions {
   space: string;
