@@ -38,6 +38,8 @@ export interface SupernetMeta {
   shape: OfaShape;
   dataset: string;
   trainImages: number;
+  /** Images per step (absent in supernets saved before it was recorded). */
+  batch?: number;
 }
 
 interface StateJson {
@@ -95,4 +97,21 @@ export function loadOfaState(dir: string, fingerprintAt?: (position: { phase: nu
   }
   const hasTeacher = Object.keys(teacher.params).length > 0;
   return { meta: json.meta, phase: json.phase, step: json.step, supernet: { params, state: checkpoint.state }, momentum, teacher: hasTeacher ? teacher : null, history: json.history, running: json.running, seconds: json.seconds };
+}
+
+/** What a supernet directory says about its training, without reading its weights (for the dashboard). */
+export interface OfaTrainingRecord {
+  meta: SupernetMeta;
+  phase: number;
+  step: number;
+  history: PhaseRecord[];
+  running: number[];
+  seconds: number;
+}
+
+/** The training record in `dir`/state.json, or null when there is none. */
+export function readOfaRecord(dir: string): OfaTrainingRecord | null {
+  if (!existsSync(join(dir, "state.json"))) return null;
+  const { meta, phase, step, history, running, seconds } = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as StateJson;
+  return { meta, phase, step, history, running, seconds };
 }

@@ -1,12 +1,15 @@
 import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
+import { OfaPage } from "./ofa-page.js";
 import { liveSource, reportSource, type DataSource, type ReportData } from "./data.js";
 import { StudiesPage } from "./studies-page.js";
 import { StudyPage } from "./study-page.js";
 import { TrialPage } from "./trial-page.js";
 
-/** Routes: #/ (studies), #/study/NAME, #/study/NAME/trial/N. */
-function parseRoute(hash: string): { page: "studies" } | { page: "study"; name: string } | { page: "trial"; name: string; number: number } {
+/** Routes: #/ (studies), #/study/NAME, #/study/NAME/trial/N, #/ofa/N (the N-th once-for-all supernet). */
+function parseRoute(hash: string): { page: "studies" } | { page: "study"; name: string } | { page: "trial"; name: string; number: number } | { page: "ofa"; index: number } {
+  const ofa = /^#\/ofa\/(\d+)$/.exec(hash);
+  if (ofa) return { page: "ofa", index: Number(ofa[1]) };
   const match = /^#\/study\/([^/]+)(?:\/trial\/(\d+))?$/.exec(hash);
   if (!match) return { page: "studies" };
   const name = decodeURIComponent(match[1]);
@@ -33,6 +36,7 @@ function App(props: { source: DataSource; defaultHash: string }) {
         {route.page === "studies" && <StudiesPage source={props.source} />}
         {route.page === "study" && <StudyPage source={props.source} name={route.name} />}
         {route.page === "trial" && <TrialPage source={props.source} name={route.name} number={route.number} />}
+        {route.page === "ofa" && <OfaPage source={props.source} index={route.index} />}
       </main>
     </>
   );
