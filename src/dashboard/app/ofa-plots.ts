@@ -22,7 +22,7 @@ export function phaseLossOption(payload: OfaPayload): EChartsOption {
     legend: { top: 22, right: 0, textStyle: { fontSize: 11 } },
     grid: { ...GRID, top: 56 },
     xAxis: axis(payload.unit === "epoch" ? "passes over the training images" : "training step"),
-    yAxis: valueAxis("loss (mean per slice)"),
+    yAxis: valueAxis("loss (after full: + distillation term)"),
     series: payload.phases.map((p, i) => ({
       name: p.done ? p.phase : `${p.phase} (running)`,
       type: "line" as const,
@@ -71,7 +71,7 @@ export function frontOption(front: FrontRecord): EChartsOption {
     legend: { top: 22, right: 0, textStyle: { fontSize: 11 } },
     grid: { ...GRID, top: 56 },
     xAxis: axis(front.metric === "latency" ? `predicted latency on ${front.device} (ms)` : "MMACs"),
-    yAxis: valueAxis("accuracy (predicted)"),
+    yAxis: valueAxis("accuracy (predicted; measured: test)"),
     series: [
       { name: "predicted", type: "scatter", symbolSize: 3, itemStyle: { color: BLUE, opacity: 0.35 }, large: front.evaluated.length > 5000, data: front.evaluated.filter((e) => e.feasible).map((e) => point(e.config, e.cost, e.accuracy)) },
       { name: "over budget", type: "scatter", symbolSize: 3, itemStyle: { color: GRAY, opacity: 0.5 }, data: front.evaluated.filter((e) => !e.feasible).map((e) => point(e.config, e.cost, e.accuracy)) },
