@@ -2,8 +2,7 @@ import { basename, resolve } from "node:path";
 import { NascentError } from "../core/errors.js";
 import { loadFronts, type FrontRecord } from "../ofa/front-file.js";
 import { progressiveShrinking } from "../ofa/phases.js";
-import { bucketMeans } from "../ofa/train.js";
-import { readOfaRecord } from "../ofa/state.js";
+import { bucketMeans, LOSS_CURVE_SLICES, readOfaRecord } from "../ofa/state.js";
 
 /** One phase of progressive shrinking as the dashboard draws it. */
 export interface OfaPhaseCurve {
@@ -34,8 +33,6 @@ export interface OfaPayload {
 }
 
 const PHASE_NAMES = progressiveShrinking({ full: 1, kernel: 1, short: 1, long: 1 }).map((p) => p.name);
-/** Slices the in-progress phase's losses are averaged into, as a finished phase's curve is (train.ts). */
-const LIVE_SLICES = 20;
 
 /**
  * Reads a supernet directory (state.json and fronts/): the finished phases' loss curves and probe
@@ -58,7 +55,7 @@ export function ofaPayload(dir: string): OfaPayload {
   for (const h of record.history) add(h.phase, h.steps, h.lossCurve, h.seconds, h.accuracy, true);
   if (record.running.length > 0 && record.phase < PHASE_NAMES.length) {
     const before = record.history.reduce((a, h) => a + h.seconds, 0);
-    add(PHASE_NAMES[record.phase], record.step, bucketMeans(record.running, LIVE_SLICES), record.seconds - before, {}, false);
+    add(PHASE_NAMES[record.phase], record.step, bucketMeans(record.running, LOSS_CURVE_SLICES), record.seconds - before, {}, false);
   }
   return { name: basename(resolve(dir)), dir, dataset: record.meta.dataset, trainImages: record.meta.trainImages, unit: batch ? "epoch" : "step", phases, seconds: record.seconds, fronts: loadFronts(dir) };
 }

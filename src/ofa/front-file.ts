@@ -1,7 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FrontSearch, OfaNsga2Options } from "./nsga2-search.js";
-import type { Budget } from "./specialise.js";
 
 /** A front member as saved: predicted values, and measured ones when the search measured it. */
 export interface SavedFrontMember {
@@ -14,18 +12,19 @@ export interface SavedFrontMember {
 }
 
 /**
+ * (Self-contained, so that the read-only dashboard reads fronts without importing any strategy.)
  * What `ofa search --strategy nsga2` leaves next to the supernet (fronts/BUDGET.json), for the dashboard and
  * for reading later: the budget, the search's settings, every predicted sub-network and the Pareto front.
  */
 export interface FrontRecord {
   constraint: string;
-  metric: Budget["metric"];
+  metric: "latency" | "flops";
   device: string | null;
   /** Unit of the cost objective: ms (latency) or MMACs (flops). */
   unit: "ms" | "MMACs";
   limit: number;
   strategy: "nsga2";
-  search: OfaNsga2Options & { seed: number; proposals: number };
+  search: { population: number; generations: number; crossover: number; seed: number; proposals: number };
   evaluated: { config: string; accuracy: number; cost: number; feasible: boolean }[];
   front: SavedFrontMember[];
 }
@@ -33,21 +32,6 @@ export interface FrontRecord {
 export const FRONTS_DIR = "fronts";
 
 export const frontSlug = (constraint: string): string => constraint.replace(/[^\w.]+/g, "_");
-
-/** The record of one search, its members as measured (or as predicted only). */
-export function frontRecord(budget: Budget, found: FrontSearch, search: OfaNsga2Options & { seed: number }, front: SavedFrontMember[]): FrontRecord {
-  return {
-    constraint: budget.text,
-    metric: budget.metric,
-    device: budget.device ?? null,
-    unit: budget.metric === "latency" ? "ms" : "MMACs",
-    limit: budget.limit,
-    strategy: "nsga2",
-    search: { ...search, proposals: found.proposals },
-    evaluated: found.evaluated.map((p) => ({ config: p.key, accuracy: p.accuracy, cost: p.cost, feasible: p.feasible })),
-    front,
-  };
-}
 
 /** Writes fronts/SLUG.json in the supernet directory (write then rename); returns its path. */
 export function saveFront(supernetDir: string, record: FrontRecord): string {

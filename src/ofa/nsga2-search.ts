@@ -4,7 +4,9 @@ import { nondominatedFronts } from "../core/pareto.js";
 import { Rng } from "../core/rng.js";
 import { nsga2 } from "../strategy/nsga2.js";
 import type { TrialView } from "../strategy/strategy.js";
+import type { FrontRecord, SavedFrontMember } from "./front-file.js";
 import { configKey, type OfaConfig } from "./network.js";
+import type { Budget } from "./specialise.js";
 import { ofaSpace, type OfaSpaceConfig } from "./space.js";
 
 /** NSGA-II's size for a supernet search: OFA's population of 100; generations as the budget of predictions allows. */
@@ -69,4 +71,19 @@ export async function nsga2Front(accuracy: (c: OfaConfig) => number, cost: (c: O
   if (feasible.length === 0) throw new NascentError(`no sub-network among ${evaluated.length} predicted meets cost <= ${limit}: loosen the budget`);
   const [first] = nondominatedFronts(feasible.map((p) => ({ values: [p.accuracy, p.cost], violation: 0 })), DIRECTIONS);
   return { evaluated, front: first.map((i) => feasible[i]).sort((a, b) => a.cost - b.cost || b.accuracy - a.accuracy), proposals };
+}
+
+/** The record of one search, its members as measured (or as predicted only). */
+export function frontRecord(budget: Budget, found: FrontSearch, search: OfaNsga2Options & { seed: number }, front: SavedFrontMember[]): FrontRecord {
+  return {
+    constraint: budget.text,
+    metric: budget.metric,
+    device: budget.device ?? null,
+    unit: budget.metric === "latency" ? "ms" : "MMACs",
+    limit: budget.limit,
+    strategy: "nsga2",
+    search: { ...search, proposals: found.proposals },
+    evaluated: found.evaluated.map((p) => ({ config: p.key, accuracy: p.accuracy, cost: p.cost, feasible: p.feasible })),
+    front,
+  };
 }

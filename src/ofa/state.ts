@@ -115,3 +115,15 @@ export function readOfaRecord(dir: string): OfaTrainingRecord | null {
   const { meta, phase, step, history, running, seconds } = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as StateJson;
   return { meta, phase, step, history, running, seconds };
 }
+
+/** Slices a phase's step losses are averaged into for its recorded curve. */
+export const LOSS_CURVE_SLICES = 20;
+
+/** Means of `buckets` equal slices of a series (a loss curve small enough to record). */
+export function bucketMeans(values: number[], buckets: number): number[] {
+  const n = Math.min(buckets, values.length);
+  return Array.from({ length: n }, (_, b) => {
+    const slice = values.slice(Math.floor((b * values.length) / n), Math.floor(((b + 1) * values.length) / n));
+    return slice.reduce((a, v) => a + v, 0) / slice.length;
+  });
+}
