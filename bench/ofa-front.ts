@@ -175,7 +175,7 @@ function table(result: FrontJson): string {
   const full = result.points.find((p) => p.config === "r1:k7e6d4|k7e6d4|k7e6d4|k7e6d4")!;
   const mark = (p: Point, d: string) => (result.fronts[d].supernet.includes(p.config) ? " *" : "");
   const head = `| sub-network | MMACs | supernet acc. | scratch acc. | ${devices.map((d) => `${d} ms (x full)`).join(" | ")} |\n|---|---|---|---|${devices.map(() => "---|").join("")}`;
-  const rows = result.points.map((p) => `| ${p.kind === "ladder" ? p.label : `winner ${p.label}`}: \`${p.config}\` | ${p.mmacs.toFixed(3)} | ${p.supernetAccuracy.toFixed(4)} | ${p.scratchAccuracy?.toFixed(4) ?? "-"} | ${devices.map((d) => `${p.latency[d].ms.toFixed(4)} (${(p.latency[d].ms / full.latency[d].ms).toFixed(2)})${mark(p, d)}`).join(" | ")} |`);
+  const rows = result.points.map((p) => `| ${p.kind === "ladder" ? p.label : `winner ${p.label}`}: \`${p.config.replaceAll("|", "\\|")}\` | ${p.mmacs.toFixed(3)} | ${p.supernetAccuracy.toFixed(4)} | ${p.scratchAccuracy?.toFixed(4) ?? "-"} | ${devices.map((d) => `${p.latency[d].ms.toFixed(4)} (${(p.latency[d].ms / full.latency[d].ms).toFixed(2)})${mark(p, d)}`).join(" | ")} |`);
   return [head, ...rows].join("\n");
 }
 
