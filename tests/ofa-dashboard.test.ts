@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Rng } from "../src/core/rng.js";
 import { ofaPayload, type OfaPayload } from "../src/dashboard/ofa-payload.js";
+import { renderReport } from "../src/dashboard/report.js";
 import { startDashboard } from "../src/dashboard/server.js";
+import { nb201Space } from "../src/space/builtin/nb201.js";
+import { Study } from "../src/study/study.js";
 import { syntheticSplits } from "../src/nn/data/dataset.js";
 import { loadEngine } from "../src/nn/engine/index.js";
 import { macsOf } from "../src/ofa/efficiency.js";
@@ -98,5 +101,11 @@ describe("the dashboard's once-for-all page: phases' curves and fronts", () => {
       await server.close();
     }
     await assert.rejects(startDashboard({ storage, port: 0, ofa: [tempDir()] }), /no once-for-all supernet there/);
+    // The offline report embeds the same payload next to its study.
+    const study = await Study.open({ storage, name: "a study", space: nb201Space, seed: 1 });
+    await study.tell((await study.ask())!.number, 1);
+    const html = await renderReport(storage, "a study", [dir]);
+    const embedded = JSON.parse(/<script id="nascent-report" type="application\/json">(.*?)<\/script>/s.exec(html)![1]) as { ofa: OfaPayload[] };
+    assert.deepEqual(embedded.ofa, JSON.parse(JSON.stringify([ofaPayload(dir)])));
   });
 });

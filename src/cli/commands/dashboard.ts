@@ -34,9 +34,10 @@ export function registerDashboard(program: Command): void {
     .option("--storage <url>", "sqlite:PATH", DEFAULT_STORAGE)
     .requiredOption("--study <name>", "study name")
     .requiredOption("--out <file.html>", "output file")
-    .action(async (options: { storage: string; study: string; out: string }) =>
+    .option("--ofa <dir>", "also embed a once-for-all supernet's phase curves and fronts; repeatable", collect, [])
+    .action(async (options: { storage: string; study: string; out: string; ofa: string[] }) =>
       withStorage(options.storage, async (storage) => {
-        const html = await renderReport(storage, options.study);
+        const html = await renderReport(storage, options.study, options.ofa);
         writeFileSync(options.out, html);
         console.log(`wrote ${options.out} (${(html.length / 1e6).toFixed(1)} MB)`);
       }, { readonly: true }),

@@ -16,7 +16,7 @@ function parseRoute(hash: string): { page: "studies" } | { page: "study"; name: 
   return match[2] === undefined ? { page: "study", name } : { page: "trial", name, number: Number(match[2]) };
 }
 
-function App(props: { source: DataSource; defaultHash: string }) {
+function App(props: { source: DataSource; defaultHash: string; supernets: string[] }) {
   const [hash, setHash] = useState(location.hash || props.defaultHash);
   useEffect(() => {
     const onChange = () => setHash(location.hash || props.defaultHash);
@@ -31,6 +31,11 @@ function App(props: { source: DataSource; defaultHash: string }) {
           nascent
         </a>
         <span class="muted">{props.source.live ? "dashboard" : "report"}</span>
+        {props.supernets.map((name, i) => (
+          <a key={i} href={`#/ofa/${i}`} class="muted">
+            once-for-all: {name}
+          </a>
+        ))}
       </header>
       <main>
         {route.page === "studies" && <StudiesPage source={props.source} />}
@@ -46,4 +51,6 @@ const embedded = document.getElementById("nascent-report");
 const report = embedded ? (JSON.parse(embedded.textContent ?? "null") as ReportData) : null;
 const source = report ? reportSource(report) : liveSource;
 const defaultHash = report ? `#/study/${encodeURIComponent(report.payload.spec.name)}` : "#/";
-render(<App source={source} defaultHash={defaultHash} />, document.getElementById("app")!);
+// The live dashboard lists its supernets on the studies page; a report has no such page, so the header links them.
+const supernets = report?.ofa?.map((s) => s.name) ?? [];
+render(<App source={source} defaultHash={defaultHash} supernets={supernets} />, document.getElementById("app")!);
