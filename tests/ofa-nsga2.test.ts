@@ -10,7 +10,12 @@ import { checkConfig, configKey, parseConfig, type OfaConfig, type OfaShape } fr
 import { frontRecord, nsga2Front } from "../src/ofa/nsga2-search.js";
 import { ofaSpace } from "../src/ofa/space.js";
 import { parseBudget } from "../src/ofa/specialise.js";
-import { runCli, tempDir } from "./support.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { FASHION_MNIST_DIR } from "../src/nn/data/fashion-mnist.js";
+import type { SavedFrontMember } from "../src/ofa/front-file.js";
+import { SHAPE as TINY, tinyRun } from "./ofa-fixture.js";
+import { lastJsonLine, needs, requirePresent, runCli, tempDir } from "./support.js";
 
 const SHAPE: OfaShape = { input: [8, 8, 1], classes: 3, width: 0.75, head: 8 };
 /** A made-up accuracy that rises with every elastic dimension (what a trained supernet roughly shows). */
@@ -80,5 +85,23 @@ describe("once-for-all: NSGA-II over the supernet", () => {
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /--strategy: expected evolution or nsga2, got 'nsga3'/);
     assert.equal(result.stderr.trim().split("\n").length, 1);
+  });
+
+  const fashion = existsSync(join(FASHION_MNIST_DIR, "train-images-idx3-ubyte.gz"));
+  it("nascent ofa search --strategy nsga2 --measure-front: a measured front within the budget, saved for the dashboard", needs(fashion, "Debian's dataset-fashion-mnist"), async () => {
+    requirePresent(fashion, "Debian's dataset-fashion-mnist");
+    const { dir } = await tinyRun(Infinity);
+    const limit = (macsOf(TINY, parseConfig("r1:k5e4d3|k5e4d3|k5e4d3|k5e4d3")) / 1e6).toFixed(4);
+    const args = ["ofa", "search", "--supernet", dir, "--strategy", "nsga2", "--constraint", `flops<=${limit}`, "--samples", "6", "--val-images", "32", "--population", "8", "--generations", "3", "--measure-front", "--test-images", "64", "--json"];
+    const result = runCli(args, { env: { ...process.env, NASCENT_THREADS: "1" } });
+    assert.equal(result.code, 0, result.stderr);
+    const [row] = lastJsonLine<{ results: { front: SavedFrontMember[]; frontFile: string; limit: number }[] }>(result.stdout).results;
+    assert.ok(row.front.length >= 1);
+    for (const m of row.front) {
+      assert.ok(m.predictedCost <= row.limit && m.measuredCost! <= row.limit, m.config);
+      assert.equal(m.measuredCost, m.predictedCost, "MACs are counted, so measured equals predicted");
+      assert.ok(m.testAccuracy! >= 0 && m.testAccuracy! <= 1);
+    }
+    assert.deepEqual(loadFronts(dir)[0].front, row.front);
   });
 });
