@@ -5,6 +5,7 @@ import { collect, integer, positiveInt } from "../arguments.js";
 import { printJsonLine } from "../output.js";
 import { NascentError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
+import type { Weights } from "../../nn/engine/engine.js";
 import { loadEngine } from "../../nn/engine/index.js";
 import { accuracyOf, subnetAccuracy } from "../../ofa/evaluate.js";
 import { OFA_EVOLUTION, randomConfig } from "../../ofa/evolution.js";
@@ -13,7 +14,7 @@ import { frontSlug, saveFront, type SavedFrontMember } from "../../ofa/front-fil
 import { configKey, type OfaConfig } from "../../ofa/network.js";
 import { frontRecord, nsga2Front, OFA_NSGA2 } from "../../ofa/nsga2-search.js";
 import { chooseRidgeLambda, fitAccuracyPredictor, fitRidgePredictor, type AccuracyPredictor } from "../../ofa/predictor.js";
-import { loadOfaData } from "../../ofa/run.js";
+import { loadOfaData, type OfaData } from "../../ofa/run.js";
 import { OfaRunner } from "../../ofa/runner.js";
 import { costModel, parseBudget, specialise, type Budget, type CostModel } from "../../ofa/specialise.js";
 import { PhaseProgress } from "./ofa-progress.js";
@@ -111,7 +112,7 @@ export function registerOfaSearch(ofa: Command): void {
 }
 
 /** The accuracy predictor of a supernet: fitted on its saved measured samples, measuring them first if none. */
-async function accuracyPredictor(options: SearchOptions, runner: OfaRunner, supernet: Parameters<OfaRunner["subnet"]>[0], data: ReturnType<typeof loadOfaData>, progress: PhaseProgress): Promise<AccuracyPredictor> {
+async function accuracyPredictor(options: SearchOptions, runner: OfaRunner, supernet: Weights, data: OfaData, progress: PhaseProgress): Promise<AccuracyPredictor> {
   const samplesPath = join(options.supernet, PREDICTOR_SAMPLES);
   let samples: { config: OfaConfig; accuracy: number }[];
   if (existsSync(samplesPath)) samples = (JSON.parse(readFileSync(samplesPath, "utf8")) as { samples: typeof samples }).samples;
