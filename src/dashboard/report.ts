@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Storage } from "../storage/storage.js";
 import { bundleDir } from "./bundle.js";
+import { ofaPayload } from "./ofa-payload.js";
 import { StudyCache } from "./payload.js";
 
 /** JSON safe inside a <script> element: no `</script>` or `<!--` can end it early. */
@@ -9,8 +10,11 @@ function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-/** One self-contained HTML file with a study's plots, trials and architectures, readable offline. */
-export async function renderReport(storage: Storage, studyName: string): Promise<string> {
+/**
+ * One self-contained HTML file with a study's plots, trials and architectures, readable offline; with `ofa`,
+ * also those once-for-all supernets' phase curves and fronts.
+ */
+export async function renderReport(storage: Storage, studyName: string, ofa: string[] = []): Promise<string> {
   const cache = new StudyCache(storage);
   const study = await cache.study(studyName);
   const list = (await cache.list()).filter((s) => s.name === studyName);
@@ -30,7 +34,7 @@ export async function renderReport(storage: Storage, studyName: string): Promise
 </head>
 <body>
 <div id="app"></div>
-<script id="nascent-report" type="application/json">${scriptSafeJson({ list, payload, trials })}</script>
+<script id="nascent-report" type="application/json">${scriptSafeJson({ list, payload, trials, ofa: ofa.map((dir) => ofaPayload(dir)) })}</script>
 <script>${js}</script>
 </body>
 </html>

@@ -4,12 +4,15 @@ import type { Storage } from "../storage/storage.js";
 import { NascentError } from "../core/errors.js";
 import { MAX_STUDY_NAME_LENGTH } from "../core/study-name.js";
 import { bundleDir } from "./bundle.js";
+import { ofaPayload } from "./ofa-payload.js";
 import { StudyCache } from "./payload.js";
 
 export interface DashboardOptions {
   storage: Storage;
   host?: string;
   port?: number;
+  /** Once-for-all supernet directories whose training and fronts the dashboard shows (read on every request). */
+  ofa?: string[];
 }
 
 const SECURITY_HEADERS = {
@@ -24,6 +27,8 @@ const SECURITY_HEADERS = {
  */
 export async function startDashboard(options: DashboardOptions): Promise<{ server: FastifyInstance; url: string }> {
   const cache = new StudyCache(options.storage);
+  const ofaDirs = options.ofa ?? [];
+  for (const dir of ofaDirs) ofaPayload(dir);
   // Fastify's default of 100 characters per path parameter answered "Bad Request" for longer study names.
   const server = Fastify({ logger: false, routerOptions: { maxParamLength: 12 * MAX_STUDY_NAME_LENGTH + 100 } });
   server.addHook("onSend", async (_request, reply) => {
@@ -39,6 +44,7 @@ export async function startDashboard(options: DashboardOptions): Promise<{ serve
     const since = Number(request.query.since ?? 0);
     return cache.studyPayload(request.params.name, Number.isSafeInteger(since) && since >= 0 ? since : 0);
   });
+  server.get("/api/ofa", async () => ofaDirs.map(ofaPayload));
   server.get<{ Params: { name: string; number: string } }>("/api/studies/:name/trials/:number", async (request, reply) => {
     const trial = await cache.trial(request.params.name, Number(request.params.number));
     if (!trial) return reply.status(404).send({ error: `no trial ${request.params.number}` });

@@ -64,7 +64,7 @@ export async function trainOfa(engine: Engine, data: OfaData, options: OfaTrainO
       checkpointEvery: options.checkpointEvery,
       probes: [fullConfig(), smallestConfig()],
       dir: options.dir,
-      meta: { shape, dataset: `fashion-mnist/train@${data.native}px`, trainImages: data.train.dataset.count },
+      meta: { shape, dataset: `fashion-mnist/train@${data.native}px`, trainImages: data.train.dataset.count, batch: options.batch },
       onStep,
     });
   } finally {

@@ -38,6 +38,8 @@ export interface SupernetMeta {
   shape: OfaShape;
   dataset: string;
   trainImages: number;
+  /** Images per step (absent in supernets saved before it was recorded). */
+  batch?: number;
 }
 
 interface StateJson {
@@ -95,4 +97,33 @@ export function loadOfaState(dir: string, fingerprintAt?: (position: { phase: nu
   }
   const hasTeacher = Object.keys(teacher.params).length > 0;
   return { meta: json.meta, phase: json.phase, step: json.step, supernet: { params, state: checkpoint.state }, momentum, teacher: hasTeacher ? teacher : null, history: json.history, running: json.running, seconds: json.seconds };
+}
+
+/** What a supernet directory says about its training, without reading its weights (for the dashboard). */
+export interface OfaTrainingRecord {
+  meta: SupernetMeta;
+  phase: number;
+  step: number;
+  history: PhaseRecord[];
+  running: number[];
+  seconds: number;
+}
+
+/** The training record in `dir`/state.json, or null when there is none. */
+export function readOfaRecord(dir: string): OfaTrainingRecord | null {
+  if (!existsSync(join(dir, "state.json"))) return null;
+  const { meta, phase, step, history, running, seconds } = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as StateJson;
+  return { meta, phase, step, history, running, seconds };
+}
+
+/** Slices a phase's step losses are averaged into for its recorded curve. */
+export const LOSS_CURVE_SLICES = 20;
+
+/** Means of `buckets` equal slices of a series (a loss curve small enough to record). */
+export function bucketMeans(values: number[], buckets: number): number[] {
+  const n = Math.min(buckets, values.length);
+  return Array.from({ length: n }, (_, b) => {
+    const slice = values.slice(Math.floor((b * values.length) / n), Math.floor(((b + 1) * values.length) / n));
+    return slice.reduce((a, v) => a + v, 0) / slice.length;
+  });
 }

@@ -9,7 +9,7 @@ import { cosineLr, drawResolution, samplePhaseConfig, type Phase } from "./phase
 import { importanceOrder, permuteHidden } from "./resort.js";
 import { softmaxRows, type OfaRunner } from "./runner.js";
 import { addGradients, sgdUpdate } from "../nn/host-sgd.js";
-import { loadOfaState, saveOfaState, type OfaState, type SupernetMeta } from "./state.js";
+import { bucketMeans, LOSS_CURVE_SLICES, loadOfaState, saveOfaState, type OfaState, type SupernetMeta } from "./state.js";
 
 export interface ShrinkOptions {
   phases: Phase[];
@@ -97,7 +97,7 @@ export async function progressiveShrink(runner: OfaRunner, train: Resized, evalD
     for (const probe of options.probes) accuracy[configKey(probe)] = await subnetAccuracy(runner, state.supernet, probe, evalData);
     tick();
     const before = state.history.reduce((a, h) => a + h.seconds, 0);
-    const record = { phase: phase.name, steps, lossCurve: bucketMeans(state.running, 20), accuracy, seconds: state.seconds - before };
+    const record = { phase: phase.name, steps, lossCurve: bucketMeans(state.running, LOSS_CURVE_SLICES), accuracy, seconds: state.seconds - before };
     state = { ...state, phase: state.phase + 1, step: 0, running: [], history: [...state.history, record] };
     await save(state);
   }
@@ -107,13 +107,4 @@ export async function progressiveShrink(runner: OfaRunner, train: Resized, evalD
     await saveOfaState(options.dir, current, options.meta, fingerprint(current));
     options.onCheckpoint?.(current);
   }
-}
-
-/** Means of `buckets` equal slices of a series (a loss curve small enough to record). */
-export function bucketMeans(values: number[], buckets: number): number[] {
-  const n = Math.min(buckets, values.length);
-  return Array.from({ length: n }, (_, b) => {
-    const slice = values.slice(Math.floor((b * values.length) / n), Math.floor(((b + 1) * values.length) / n));
-    return slice.reduce((a, v) => a + v, 0) / slice.length;
-  });
 }

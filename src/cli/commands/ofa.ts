@@ -5,7 +5,8 @@ import { NascentError } from "../../core/errors.js";
 import { loadEngine } from "../../nn/engine/index.js";
 import { loadOfaData, trainOfa } from "../../ofa/run.js";
 import { PhaseProgress } from "./ofa-progress.js";
-import { registerOfaExtract, registerOfaSearch } from "./ofa-use.js";
+import { registerOfaSearch } from "./ofa-search.js";
+import { registerOfaExtract } from "./ofa-use.js";
 
 interface TrainOptions {
   space: string;

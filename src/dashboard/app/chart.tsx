@@ -1,12 +1,12 @@
 import { LineChart, ParallelChart, ScatterChart } from "echarts/charts";
-import { GridComponent, LegendComponent, ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
+import { GridComponent, LegendComponent, MarkLineComponent, ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import type { EChartsOption } from "echarts";
 import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "preact/hooks";
 
 // Only the charts and components the dashboard draws, to keep the bundle small.
-echarts.use([LineChart, ScatterChart, ParallelChart, GridComponent, LegendComponent, ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([LineChart, ScatterChart, ParallelChart, GridComponent, LegendComponent, MarkLineComponent, ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 /** An ECharts chart that follows its option; `onPick` gets the trial number of a clicked point. */
 export function Chart(props: { option: EChartsOption; height?: number; testId?: string; onPick?: (trial: number) => void }) {

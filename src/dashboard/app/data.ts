@@ -1,4 +1,5 @@
 import type { TrialRecord } from "../../core/trial.js";
+import type { OfaPayload } from "../ofa-payload.js";
 import type { StudyListEntry, StudyPayload } from "../payload.js";
 
 /** Where the pages read from: the live server's API, or the data embedded in an offline report. */
@@ -7,6 +8,8 @@ export interface DataSource {
   studies(): Promise<StudyListEntry[]>;
   study(name: string, since: number): Promise<StudyPayload>;
   trial(name: string, number: number): Promise<TrialRecord | null>;
+  /** The once-for-all supernets the dashboard was started with (nascent dashboard --ofa DIR). */
+  ofa(): Promise<OfaPayload[]>;
 }
 
 async function getJson<T>(path: string): Promise<T> {
@@ -21,6 +24,7 @@ export const liveSource: DataSource = {
   studies: () => getJson("/api/studies"),
   study: (name, since) => getJson(`/api/studies/${encodeURIComponent(name)}?since=${since}`),
   trial: (name, number) => getJson(`/api/studies/${encodeURIComponent(name)}/trials/${number}`),
+  ofa: () => getJson("/api/ofa"),
 };
 
 /** What `nascent report` embeds: one study, every trial in full. */
@@ -28,6 +32,7 @@ export interface ReportData {
   list: StudyListEntry[];
   payload: StudyPayload;
   trials: TrialRecord[];
+  ofa?: OfaPayload[];
 }
 
 export function reportSource(data: ReportData): DataSource {
@@ -36,5 +41,6 @@ export function reportSource(data: ReportData): DataSource {
     studies: async () => data.list,
     study: async (_name, since) => (since === 0 ? data.payload : { ...data.payload, complete: false, trials: [] }),
     trial: async (_name, number) => data.trials.find((t) => t.number === number) ?? null,
+    ofa: async () => data.ofa ?? [],
   };
 }
