@@ -24,7 +24,7 @@ function render(title: string, xName: string, series: object[], xType: "value" |
     animation: false,
     backgroundColor: "#fff",
     title: { text: title, left: "center", textStyle: { fontSize: 13 } },
-    legend: { top: 28 },
+    legend: { top: 28, itemGap: 24 },
     grid: { left: 80, right: 30, top: 90, bottom: 55 },
     xAxis: { type: xType, name: xName, nameLocation: "middle", nameGap: 32, scale: true, data: categories },
     yAxis: { type: "value", name: "validation loss (nats/byte)", nameLocation: "middle", nameGap: 50, scale: true },
