@@ -1,12 +1,15 @@
 /**
  * Real small-scale evidence for the loss law: a grid of tiny byte-level GPTs trained on the King James Bible
  * (Debian's bible-kjv-text) through the `train:text` evaluator on the engine (torch by default). IsoFLOP
- * budgets C and 2C (where the law is fitted) and 4C (held out), four sizes each; each run gets
- * D = budget / (training FLOPs per token) tokens with its own cosine schedule ending at its last step
- * (Hoffmann et al. 2022). Runs go `--concurrency` at a time in child processes (one thread each) and are
- * appended to docs/bench/llm-tiny-grid.jsonl as they finish, so an interrupted grid resumes.
+ * budgets C, 2C and 4C (where the law is fitted) and 8C (held out), four and three sizes; each run gets
+ * D = budget / (training FLOPs per token) tokens and its own warm-up and cosine schedule ending at its last step
+ * (Hoffmann et al. 2022: intermediate checkpoints of a longer run are not valid points). Every run sees at least
+ * 1.1M tokens, past the early phase where the loss is still far from any power law. Recipe from
+ * bench/llm-lr-sweep.ts (docs/llm.md): batch 32 x 64 bytes, peak learning rate RECIPE.learningRate(width).
+ * Runs go `--concurrency` at a time in child processes (one thread each) and are appended to
+ * docs/bench/llm-tiny-grid.jsonl as they finish, so an interrupted grid resumes.
  *
- *   node dist/bench/llm-tiny-grid.js [--budget 5e11] [--concurrency 4] [--skip ID,ID]
+ *   node dist/bench/llm-tiny-grid.js [--budget 5e11] [--concurrency 1] [--skip ID,ID]
  */
 import { fork } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -15,26 +18,18 @@ import { resolveArchitecture, type LlmConfig } from "../src/space/builtin/llm-ar
 import { trainingFlops } from "../src/cost/llm/flops.js";
 import { TrainTextEvaluator } from "../src/evaluate/train-text.js";
 import { Rng } from "../src/core/rng.js";
+import { CONTEXT, RECIPE, sizeConfig } from "./llm-tiny-sizes.js";
 
 export const GRID_FILE = fileURLToPath(new URL("../../docs/bench/llm-tiny-grid.jsonl", import.meta.url));
-const BATCH = 32;
-const CONTEXT = 64;
 const EVAL_TOKENS = 262_144;
+const DEFAULT_BUDGET = 5e11;
 
-/** Head dimension 16 throughout; non-embedding parameters from 13K to 440K. */
-export const SIZES = [
-  { name: "L1-d32", layers: 1, dModel: 32, heads: 2 },
-  { name: "L2-d48", layers: 2, dModel: 48, heads: 3 },
-  { name: "L2-d64", layers: 2, dModel: 64, heads: 4 },
-  { name: "L3-d80", layers: 3, dModel: 80, heads: 5 },
-  { name: "L4-d96", layers: 4, dModel: 96, heads: 6 },
-];
-
-/** Budget multiple -> the sizes trained at it (bracketing the compute-optimal size, N_opt ~ C^0.5). */
+/** Budget multiple -> the sizes trained at it (bracketing the compute-optimal size, at least 1.1M tokens each). */
 const PLAN: [number, string[]][] = [
-  [1, ["L1-d32", "L2-d48", "L2-d64", "L3-d80"]],
-  [2, ["L1-d32", "L2-d48", "L2-d64", "L3-d80"]],
-  [4, ["L2-d48", "L2-d64", "L3-d80", "L4-d96"]],
+  [1, ["L1-d32", "L2-d32", "L1-d48", "L2-d48"]],
+  [2, ["L1-d32", "L2-d32", "L2-d48", "L2-d64"]],
+  [4, ["L2-d32", "L2-d48", "L2-d64", "L3-d80"]],
+  [8, ["L2-d48", "L2-d64", "L3-d80"]],
 ];
 
 export interface GridRun {
@@ -47,19 +42,18 @@ export interface GridRun {
 export function gridRuns(budget: number): GridRun[] {
   const runs: GridRun[] = [];
   for (const [multiple, names] of PLAN) {
-    for (const size of SIZES.filter((s) => names.includes(s.name))) {
-      const base: LlmConfig = { layers: size.layers, dModel: size.dModel, heads: size.heads, kvHeads: size.heads, ffn: "gelu", ffnMult: 4, vocab: 256, context: CONTEXT, tiedEmbeddings: false, norm: "layernorm", bias: "all", positions: "learned" };
+    for (const name of names) {
+      const base = sizeConfig(name);
       const perToken = trainingFlops(resolveArchitecture(base), 1);
-      const steps = Math.max(8, Math.round((budget * multiple) / perToken / (BATCH * CONTEXT)));
-      runs.push({ id: `${size.name}@${(budget * multiple).toExponential(1)}`, budget: budget * multiple, size: size.name, config: { ...base, tokens: steps * BATCH * CONTEXT } });
+      const steps = Math.max(8, Math.round((budget * multiple) / perToken / (RECIPE.batch * CONTEXT)));
+      runs.push({ id: `${name}@${(budget * multiple).toExponential(1)}`, budget: budget * multiple, size: name, config: { ...base, tokens: steps * RECIPE.batch * CONTEXT } });
     }
   }
   return runs;
 }
 
 async function runOne(run: GridRun): Promise<void> {
-  // Learning rate 1e-2 at width 32, scaled as 1/width (muP's rule for Adam's hidden layers, Yang et al. 2021).
-  const evaluator = new TrainTextEvaluator({ batch: BATCH, learningRate: (1e-2 * 32) / run.config.dModel, evalTokens: EVAL_TOKENS, evalWindows: 512 });
+  const evaluator = new TrainTextEvaluator({ batch: RECIPE.batch, learningRate: RECIPE.learningRate(run.config.dModel), evalTokens: EVAL_TOKENS, evalWindows: 512 });
   const curve: { step: number; loss: number }[] = [];
   const metrics = await evaluator.evaluate(run.config, {
     trialNumber: 0,
@@ -71,7 +65,7 @@ async function runOne(run: GridRun): Promise<void> {
     shouldPrune: () => false,
     signal: new AbortController().signal,
   });
-  appendFileSync(GRID_FILE, `${JSON.stringify({ id: run.id, size: run.size, budget: run.budget, config: run.config, ...metrics, curve, evalTokens: EVAL_TOKENS })}\n`);
+  appendFileSync(GRID_FILE, `${JSON.stringify({ id: run.id, size: run.size, budget: run.budget, config: run.config, batch: RECIPE.batch, learningRate: RECIPE.learningRate(run.config.dModel), ...metrics, curve, evalTokens: EVAL_TOKENS })}\n`);
 }
 
 function done(): Set<string> {
@@ -82,7 +76,7 @@ function done(): Set<string> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
-  const runs = gridRuns(flag("--budget", 5e11));
+  const runs = gridRuns(flag("--budget", DEFAULT_BUDGET));
   if (args[0] === "--run") return runOne(runs.find((r) => r.id === args[1]) as GridRun);
   mkdirSync(fileURLToPath(new URL(".", `file://${GRID_FILE}`)), { recursive: true });
   // --skip ID,ID: runs another process is still training (they append when they finish).
@@ -94,13 +88,13 @@ async function main(): Promise<void> {
     for (let run = todo.shift(); run; run = todo.shift()) {
       const started = Date.now();
       await new Promise<void>((resolve, reject) => {
-        const child = fork(fileURLToPath(import.meta.url), ["--run", run.id, "--budget", String(flag("--budget", 5e11))], { env: { ...process.env, NASCENT_THREADS: "1" } });
+        const child = fork(fileURLToPath(import.meta.url), ["--run", run.id, "--budget", String(flag("--budget", DEFAULT_BUDGET))], { env: { ...process.env, NASCENT_THREADS: "1" } });
         child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${run.id} exited with ${code}`))));
       });
       console.log(`${new Date().toISOString()} ${run.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
   };
-  await Promise.all(Array.from({ length: flag("--concurrency", 4) }, worker));
+  await Promise.all(Array.from({ length: flag("--concurrency", 1) }, worker));
 }
 
 await main();

@@ -13,6 +13,8 @@ const ENGINES = process.env.NASCENT_ENGINE === "jax" || process.env.NASCENT_ENGI
 const SGD = { name: "sgd", momentum: 0, nesterov: false, weightDecay: 0 } as const;
 const gqa: CausalLmShape = { layers: 2, dModel: 16, heads: 4, kvHeads: 2, ffnDim: 24, vocab: 11, context: 6, tied: true };
 const mha: CausalLmShape = { ...gqa, kvHeads: 4, tied: false };
+// Attention width 4 x 3 = 12 apart from dModel 16 (a given head dimension, as width-pruned heads leave it).
+const narrow: CausalLmShape = { ...gqa, headDim: 3 };
 
 function batch(shape: CausalLmShape, count: number, seed: string): { x: Float32Array; labels: Int32Array } {
   const rng = Rng.derive("llm-engine", seed);
@@ -31,14 +33,14 @@ async function compiled(engineName: EngineName, shape: CausalLmShape, exits?: nu
 
 describe("causal LM on the engines", () => {
   it("the graph reads exactly the parameters of causalLmParamShapes (tied and untied), and fewer blocks for an early exit", () => {
-    for (const shape of [gqa, mha]) assert.deepEqual(causalLmGraph(shape).params.map((p) => p.name).sort(), causalLmParamShapes(shape).map(([name]) => name).sort());
+    for (const shape of [gqa, mha, narrow]) assert.deepEqual(causalLmGraph(shape).params.map((p) => p.name).sort(), causalLmParamShapes(shape).map(([name]) => name).sort());
     assert.ok(!causalLmGraph(mha, [1]).params.some((p) => p.name.startsWith("1.")));
     assert.throws(() => causalLmGraph(mha, [2, 1]), /exits must be increasing depths in 1..2/);
   });
 
   for (const engineName of ENGINES) {
     it(`${engineName}: position t's logits do not depend on tokens after t (causal mask), and do on tokens before`, async () => {
-      for (const shape of [gqa, mha]) {
+      for (const shape of [gqa, mha, narrow]) {
         const model = await compiled(engineName, shape);
         const { x } = batch(shape, 1, "causal");
         const base = (await model.forward(x, 1, false)).data;
@@ -73,8 +75,8 @@ describe("causal LM on the engines", () => {
   }
 
   if (ENGINES.length === 2) {
-    it("torch and jax agree on logits and gradients (GQA + tied head, MHA + untied head, early exits)", async () => {
-      for (const [shape, exits] of [[gqa, undefined], [mha, undefined], [mha, [1, 2]]] as const) {
+    it("torch and jax agree on logits and gradients (GQA + tied head, MHA + untied head, early exits, head dimension apart from d_model / heads)", async () => {
+      for (const [shape, exits] of [[gqa, undefined], [mha, undefined], [mha, [1, 2]], [narrow, undefined]] as const) {
         const { x, labels } = batch(shape, 2, "parity");
         const target = exits ? repeatLabels(labels, exits.length) : labels;
         const results = [];

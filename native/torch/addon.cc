@@ -94,6 +94,7 @@ class Model : public Napi::ObjectWrap<Model> {
         n.heads = static_cast<int64_t>(num(o, "heads", 1));
         n.patch = static_cast<int64_t>(num(o, "patch", 1));
         n.kvHeads = static_cast<int64_t>(num(o, "kvHeads", 0));
+        n.headDim = static_cast<int64_t>(num(o, "headDim", 0));
         n.causal = o.Get("causal").ToBoolean();
         n.transposed = o.Get("transposed").ToBoolean();
         n.start = static_cast<int64_t>(num(o, "start", 0));

@@ -85,9 +85,10 @@ torch::Tensor dense(const torch::Tensor& x, const torch::Tensor& w, const torch:
 }
 
 // Fused projection layout [q (heads) | k (kvHeads) | v (kvHeads)], each KV head shared by heads/kvHeads query heads (GQA).
-torch::Tensor attention(const torch::Tensor& x, int64_t heads, int64_t kvHeads, bool causal, const torch::Tensor& wqkv,
+// The attention width heads * dh may differ from the model width D (a given head dimension; width-pruned heads).
+torch::Tensor attention(const torch::Tensor& x, int64_t heads, int64_t kvHeads, int64_t headDim, bool causal, const torch::Tensor& wqkv,
                         const torch::Tensor& bqkv, const torch::Tensor& wo, const torch::Tensor& bo) {
-  const auto n = x.size(0), t = x.size(1), d = x.size(2), dh = d / heads;
+  const auto n = x.size(0), t = x.size(1), dh = headDim > 0 ? headDim : x.size(2) / heads, d = heads * dh;
   torch::Tensor q, k, v;
   if (kvHeads == heads) {
     auto qkv = dense(x, wqkv, &bqkv).reshape({n, t, 3, heads, dh}).permute({2, 0, 3, 1, 4});
@@ -238,7 +239,7 @@ RunResult runGraph(const std::vector<Node>& nodes, int output, const torch::Tens
         }
         case Op::Patches: y = patches(in(0), node.patch); break;
         case Op::Attention:
-          y = attention(in(0), node.heads, node.kvHeads > 0 ? node.kvHeads : node.heads, node.causal, in(1), in(2), in(3), in(4));
+          y = attention(in(0), node.heads, node.kvHeads > 0 ? node.kvHeads : node.heads, node.headDim, node.causal, in(1), in(2), in(3), in(4));
           break;
         case Op::Embedding: y = torch::embedding(in(1), in(0).to(torch::kLong)); break;
         case Op::Reshape: {

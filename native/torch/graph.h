@@ -25,6 +25,7 @@ struct Node {
   std::vector<int64_t> shape;  // without the batch axis, NHWC
   int64_t kernel = 1, stride = 1, dilation = 1, groups = 1, padding = 0, heads = 1, patch = 1, start = 0, count = 0;
   int64_t kvHeads = 0;       // attention: key/value heads (0: as many as query heads)
+  int64_t headDim = 0;       // attention: per-head dimension (0: D / heads)
   bool causal = false;       // attention: position i attends to positions <= i
   bool transposed = false;   // dense: the weight is [O, D]
   double momentum = 0, epsilon = 0, rate = 0;

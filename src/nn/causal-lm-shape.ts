@@ -8,6 +8,8 @@ export interface CausalLmShape {
   dModel: number;
   heads: number;
   kvHeads: number;
+  /** Per-head dimension (default dModel / heads); heads * headDim may differ from dModel (pruned heads). */
+  headDim?: number;
   ffnDim: number;
   vocab: number;
   context: number;

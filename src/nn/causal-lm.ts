@@ -11,16 +11,22 @@ const BLOCK_LEAVES = ["ln1.g", "ln1.b", "qkv.w", "qkv.b", "out.w", "out.b", "ln2
 /** Parameter names and shapes, in a fixed order; the count equals `totalParams` of the matching LlmArchitecture. */
 export function causalLmParamShapes(shape: CausalLmShape): [string, number[]][] {
   const { dModel: d, heads, kvHeads, ffnDim: f } = shape;
-  const qkv = d + 2 * kvHeads * (d / heads);
+  const dh = headDimOf(shape);
+  const qkv = (heads + 2 * kvHeads) * dh;
   const out: [string, number[]][] = [["embed", [shape.vocab, d]], ["position", [shape.context, d]]];
   const dims: Record<(typeof BLOCK_LEAVES)[number], number[]> = {
-    "ln1.g": [d], "ln1.b": [d], "qkv.w": [d, qkv], "qkv.b": [qkv], "out.w": [d, d], "out.b": [d],
+    "ln1.g": [d], "ln1.b": [d], "qkv.w": [d, qkv], "qkv.b": [qkv], "out.w": [heads * dh, d], "out.b": [d],
     "ln2.g": [d], "ln2.b": [d], "fc.w": [d, f], "fc.b": [f], "proj.w": [f, d], "proj.b": [d],
   };
   for (let l = 0; l < shape.layers; l++) for (const leaf of BLOCK_LEAVES) out.push([`${l}.${leaf}`, dims[leaf]]);
   out.push(["lnf.g", [d]], ["lnf.b", [d]]);
   if (!shape.tied) out.push(["head", [d, shape.vocab]]);
   return out;
+}
+
+/** The per-head dimension: given, or dModel / heads. */
+export function headDimOf(shape: CausalLmShape): number {
+  return shape.headDim ?? shape.dModel / shape.heads;
 }
 
 /**
@@ -76,7 +82,7 @@ export function causalLmGraph(shape: CausalLmShape, exits: readonly number[] = [
     const p = (leaf: string) => param(`${l}.${leaf}`);
     const path = `${l}`;
     const a = g.add({ op: "layerNorm", epsilon: 1e-5 }, [h, p("ln1.g"), p("ln1.b")], `${path}.ln1`, [t, d]);
-    const attended = g.add({ op: "attention", heads: shape.heads, kvHeads: shape.kvHeads, causal: true }, [a, p("qkv.w"), p("qkv.b"), p("out.w"), p("out.b")], `${path}.attention`, [t, d]);
+    const attended = g.add({ op: "attention", heads: shape.heads, kvHeads: shape.kvHeads, headDim: headDimOf(shape), causal: true }, [a, p("qkv.w"), p("qkv.b"), p("out.w"), p("out.b")], `${path}.attention`, [t, d]);
     h = g.add({ op: "add" }, [h, attended], path, [t, d]);
     const m = g.add({ op: "layerNorm", epsilon: 1e-5 }, [h, p("ln2.g"), p("ln2.b")], `${path}.ln2`, [t, d]);
     const fc = g.add({ op: "dense" }, [m, p("fc.w"), p("fc.b")], `${path}.fc`, [t, shape.ffnDim]);

@@ -8,10 +8,12 @@ export interface TextTrainOptions {
   /** Optimizer steps; the run sees steps * batch * context tokens. */
   steps: number;
   batch: number;
-  /** Peak AdamW learning rate (linear warm-up over 5% of the steps, cosine decay to `finalFraction` of it at the last step). */
+  /** Peak AdamW learning rate (linear warm-up over `warmupFraction` of the steps, cosine decay to `finalFraction` of it at the last step). */
   learningRate: number;
   /** Final learning rate as a fraction of the peak (default 0.1, Hoffmann et al. 2022). */
   finalFraction?: number;
+  /** Linear warm-up as a fraction of the steps (default 0.05). */
+  warmupFraction?: number;
   weightDecay?: number;
   /** Validate every this many steps (and at the end). */
   evalEvery: number;
@@ -104,7 +106,7 @@ export async function trainCausalLm(shape: CausalLmShape, data: TextSplits, opti
     seed: options.rng.fork("engine").int(0, 2 ** 31 - 1),
   });
   const evalGraph = options.exits ? causalLmGraph(shape) : undefined;
-  const schedule = cosineSchedule(options.learningRate, options.steps, Math.max(1, Math.floor(options.steps / 20)), options.finalFraction ?? 0.1);
+  const schedule = cosineSchedule(options.learningRate, options.steps, Math.max(1, Math.floor(options.steps * (options.warmupFraction ?? 0.05))), options.finalFraction ?? 0.1);
   const dataRng = options.rng.fork("data");
   const curve: TextTrainResult["curve"] = [];
   const started = performance.now();

@@ -45,9 +45,11 @@ export type Primitive =
   /**
    * [x [N, T, D], wqkv [D, D + 2 kvHeads d_h], bqkv, wo [D, D], bo [D]]: multi-head scaled dot-product self-attention;
    * projections laid out [q | k | v], each key/value head shared by heads/kvHeads query heads (GQA, Ainslie et al.
-   * 2023; kvHeads defaults to heads); `causal`: position i attends to positions <= i only (decoder LMs).
+   * 2023; kvHeads defaults to heads); `causal`: position i attends to positions <= i only (decoder LMs). `headDim`
+   * d_h (default D / heads) sets the attention width heads * d_h apart from D: wqkv [D, (heads + 2 kvHeads) d_h],
+   * wo [heads d_h, D].
    */
-  | { op: "attention"; heads: number; kvHeads?: number; causal?: boolean }
+  | { op: "attention"; heads: number; kvHeads?: number; headDim?: number; causal?: boolean }
   /** [ids [N, T] (integer-valued floats), table [V, D]] -> [N, T, D]: token embedding lookup. */
   | { op: "embedding" }
   /** [x] -> [N, ...shape] (the node's shape), row-major over the batchless axes in NHWC order. */

@@ -189,10 +189,11 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, epsilon = 1e-5
  * Multi-head self-attention on x [N, T, D] (fused [q | k | v] projection, then output projection); each of
  * `kvHeads` key/value heads serves heads/kvHeads query heads (GQA); `causal` masks future positions.
  */
-export function selfAttention(x: Tensor, heads: number, wqkv: Tensor, bqkv: Tensor, wo: Tensor, bo: Tensor, kvHeads = heads, causal = false): Tensor {
+export function selfAttention(x: Tensor, heads: number, wqkv: Tensor, bqkv: Tensor, wo: Tensor, bo: Tensor, kvHeads = heads, causal = false, headDim?: number): Tensor {
   const np = engine().numpy;
-  const [n, t, d] = x.shape;
-  const dh = d / heads;
+  const [n, t] = x.shape;
+  const dh = headDim ?? x.shape[2] / heads;
+  const d = heads * dh;
   const kv = kvHeads * dh;
   const qkv = dense(x, wqkv, bqkv);
   const split = (from: number, count: number) => {

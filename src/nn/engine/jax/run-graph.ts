@@ -111,7 +111,7 @@ function apply(node: GraphNode, inputs: Tensor[]): Tensor {
     case "patches":
       return patches(inputs[0], node.patch);
     case "attention":
-      return selfAttention(inputs[0], node.heads, inputs[1], inputs[2], inputs[3], inputs[4], node.kvHeads ?? node.heads, node.causal ?? false);
+      return selfAttention(inputs[0], node.heads, inputs[1], inputs[2], inputs[3], inputs[4], node.kvHeads ?? node.heads, node.causal ?? false, node.headDim);
     case "embedding":
       return embedding(inputs[0], inputs[1]);
     case "reshape":
