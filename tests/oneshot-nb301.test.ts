@@ -10,6 +10,10 @@ import { allOps, inheritWeights } from "../src/oneshot/layout.js";
 import { NB301_CELL_EDGES, nb301Genotype, nb301Layout, nb301Paths, type Nb301SupernetShape } from "../src/oneshot/nb301-supernet.js";
 import { pcDartsInitial, pcDartsMode } from "../src/oneshot/pc-darts.js";
 import { SupernetRunner } from "../src/oneshot/supernet.js";
+import { oneshotSearch } from "../src/oneshot/search.js";
+import { syntheticSplits } from "../src/nn/data/dataset.js";
+import { rmSync } from "node:fs";
+import { tempDir } from "./support.js";
 
 /** 5 cells: normal, reduce, normal, reduce, normal, so cells 2 and 4 read a reduced cell two back (FactorizedReduce). */
 const SHAPE: Nb301SupernetShape = { channels: 4, cells: 5, input: [8, 8, 2], classes: 3 };
@@ -130,5 +134,36 @@ describe("NB301 (DARTS space) supernet", () => {
     const grad = sample.alphaGradient(result.dw, result.probeSum);
     for (const row of grad) for (const g of row) assert.ok(Math.abs(g) > 0, "every alpha moves");
     runner.dispose();
+  });
+});
+
+describe("one-shot search on NB301", () => {
+  const data = syntheticSplits({ train: 64, validation: 32, test: 0, shape: [8, 8, 2], classes: 3, rng: Rng.derive("nb301 data") });
+  const base = { space: "nb301" as const, data, channels: 4, cellsPerStage: 2, epochs: 2, seed: 3, batchSize: 16, evalImages: 32 };
+
+  it("a PC-DARTS run stopped after one epoch and resumed ends with the same alpha, beta and genotype", async () => {
+    const engine = await loadEngine();
+    const options = { ...base, method: "pc-darts" as const, engine, partialChannels: 2, warmupEpochs: 0 };
+    const straight = await oneshotSearch(options);
+    const dir = tempDir();
+    try {
+      await oneshotSearch({ ...options, checkpointDir: dir, onEpoch: (record) => { if (record.epoch === 1) throw new Error("killed"); } }).catch((e: Error) => assert.equal(e.message, "killed"));
+      const resumed = await oneshotSearch({ ...options, checkpointDir: dir, resume: true });
+      assert.equal(resumed.state.history.length, 2);
+      assert.deepEqual(resumed.state.alpha, straight.state.alpha);
+      assert.equal(resumed.key, straight.key);
+      assert.equal(straight.state.alpha.length, ROWS + 8, "28 alpha rows and 8 beta rows");
+      assert.ok(straight.state.alpha.flat().some((a) => a !== 0), "alpha moved");
+      assert.deepEqual(nb301Space.validate(JSON.parse(straight.key)), straight.genotype);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("SPOS trains on uniformly drawn NB301 genotypes and ranks NB301 configs", async () => {
+    const result = await oneshotSearch({ ...base, epochs: 1, method: "spos", engine: await loadEngine(), candidates: 3 });
+    assert.equal(result.ranking.length, 3);
+    assert.equal(result.key, result.ranking[0].key);
+    nb301Space.validate(result.genotype);
   });
 });

@@ -53,8 +53,11 @@ export class SupernetEvaluator implements Evaluator {
     const paths = this.runner.layout.pathsOf(config);
     const train = this.data.train;
     const order = shuffledIndices(train.count, context.rng.fork("calibration"));
-    const batches = Array.from({ length: this.calibrationBatches }, (_, b) => subset(train, order.subarray(b * this.batchSize, (b + 1) * this.batchSize)).images);
-    const calibrated = await this.runner.recalibrate(this.weights, paths, batches, this.batchSize);
+    // A small training set gives fewer (or smaller) calibration batches rather than empty ones.
+    const size = Math.min(this.batchSize, train.count);
+    const count = Math.max(1, Math.min(this.calibrationBatches, Math.floor(train.count / size)));
+    const batches = Array.from({ length: count }, (_, b) => subset(train, order.subarray(b * size, (b + 1) * size)).images);
+    const calibrated = await this.runner.recalibrate(this.weights, paths, batches, size);
     const held = subset(this.data.validation, Array.from({ length: Math.min(this.images, this.data.validation.count) }, (_, i) => i));
     return { supernetAccuracy: await supernetAccuracy(this.runner, calibrated, { paths, w: paths.map(() => [1]), probe: false }, held, false) };
   }
