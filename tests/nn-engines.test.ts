@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import { act, depthwiseSeparable, mbConv, resnetBasic, resnetBottleneck, seq, shuffleUnit, transformerBlock } from "../src/nn/blocks.js";
 import { mobilenetNetwork } from "../src/nn/builders/mobilenet.js";
 import { nb201Network } from "../src/nn/builders/nb201.js";
+import { dartsNetwork, factorizedReduce } from "../src/nn/builders/darts.js";
+import { nb301Space } from "../src/space/builtin/nb301.js";
 import { vitNetwork } from "../src/nn/builders/vit.js";
 import { availableEngines, loadEngine, type EngineName, type Gradients, type Weights } from "../src/nn/engine/index.js";
 import { lowerNetwork } from "../src/nn/graph/lower.js";
@@ -136,6 +138,8 @@ describe(`engines (${ENGINES.join(", ")}): layers`, () => {
     ["patch embedding (padded edge)", { kind: "patchEmbed", patch: 4, dim: 6 }, [6, 6, 2]],
     ["multi-head self-attention", { kind: "attention", heads: 2 }, [5, 8]],
     ["PC-DARTS partial-channel mixed edge (K=2: slice, mix, concat, shuffle)", { kind: "mixedEdge", ops: [{ kind: "zero" }, seq(), { kind: "conv", out: 2, kernel: 3 }], active: [0, 1, 2], partialChannels: 2 }, image],
+    ["DARTS reduction mixed edge (stride 2, K=2: pooled bypass)", { kind: "mixedEdge", ops: [{ kind: "zero", stride: 2 }, factorizedReduce(2), { kind: "pool", op: "max", kernel: 3, stride: 2, padding: 1 }, { kind: "conv", out: 2, kernel: 3, stride: 2, dilation: 2, groups: 2 }], active: [0, 1, 2, 3], partialChannels: 2 }, image],
+    ["FactorizedReduce on an odd size (shifted subsample zero-padded)", factorizedReduce(4), [5, 5, 3]],
     ["DARTS mixed op", { kind: "mixed", ops: [{ kind: "zero" }, seq(), { kind: "conv", out: 4, kernel: 3 }, { kind: "pool", op: "avg", kernel: 3, stride: 1, padding: 1 }] }, image],
   ];
   for (const [name, layer, input] of cases) it(name, () => checkLayer(layer, input));
@@ -157,6 +161,8 @@ describe(`engines (${ENGINES.join(", ")}): builders`, () => {
   const nb201 = nb201Network(nb201Space.parse("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"), 10, { channels: 4, cellsPerStage: 1 });
   const mobilenet = mobilenetNetwork(mobilenetSpace.sample(Rng.derive("parity mobilenet")), 1, 10);
   const vit = vitNetwork({ ...vitSpace.sample(Rng.derive("parity vit")), depth: 1 }, 10);
+  const darts = dartsNetwork(nb301Space.sample(Rng.derive("parity darts")), { channels: 4, cells: 3, classes: 10 });
+  it("DARTS network of an NB301 genotype (C=4, 3 cells)", () => checkLayer(darts, [8, 8, 1], { batch: 4, finiteDifferences: false }));
   it("NB201 network (C=4, N=1)", () => checkLayer(nb201, [8, 8, 3], { batch: 4, finiteDifferences: false }));
   it("mobilenet network", () => checkLayer(mobilenet, [16, 16, 1], { batch: 4, finiteDifferences: false }));
   it("vit network", () => checkLayer(vit, [8, 8, 1], { batch: 2, finiteDifferences: false }));

@@ -40,7 +40,7 @@ function optimizerName(text: string): "sgd" | "adam" {
 export function addEvaluatorOptions(command: Command): Command {
   return command
     .option("--benchmark <name>", "nb201:cifar10, nb201:cifar100, nb301, or table:<csv>:<arch column>:<metric column>[:min|max]")
-    .option("--evaluator <name>", `train each candidate in-process: ${TRAIN_DATASETS.map((d) => `train:${d}`).join(", ")} (spaces nb201, mobilenet, vit); llm:scaling-law (space llm); train:text (space llm-tiny, King James Bible); supernet:DIR scores nb201 cells inside a trained supernet (nascent oneshot)`)
+    .option("--evaluator <name>", `train each candidate in-process: ${TRAIN_DATASETS.map((d) => `train:${d}`).join(", ")} (spaces nb201, nb301, mobilenet, vit); llm:scaling-law (space llm); train:text (space llm-tiny, King James Bible); supernet:DIR scores nb201 or nb301 configs inside a trained supernet (nascent oneshot)`)
     .option("--command <shell command>", "train each candidate with this program (trial protocol: README, 'Trial protocol')")
     .option("--epochs <n>", "with --evaluator: training epochs per trial", positiveInt, 2)
     .option("--train-limit <n>", "with --evaluator: training images used", positiveInt)

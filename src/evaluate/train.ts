@@ -27,7 +27,7 @@ const METRICS: MetricInfo[] = [
 const TRAIN_PROCESS = fileURLToPath(new URL("./train-process.js", import.meta.url));
 
 /**
- * Real training as an evaluator: each config is built into a network (nb201, mobilenet, vit) and trained
+ * Real training as an evaluator: each config is built into a network (nb201, nb301, mobilenet, vit) and trained
  * on the dataset on the engine (torch where its addon loads, else jax-js: nn/engine), in a process of its own
  * (see train-process.ts), with validation accuracy
  * reported after every epoch so pruners work.

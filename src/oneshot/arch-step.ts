@@ -4,12 +4,12 @@ import { unrolledAlphaGradient, type Batch } from "./darts-second-order.js";
 import type { EdgeMode } from "./edge-modes.js";
 import { reinforceGradient } from "./enas.js";
 import { fbnetLoss, proxylessLatencyTerm, type LatencyObjective } from "./hardware-loss.js";
-import type { Nb201SupernetRunner } from "./supernet.js";
+import type { SupernetRunner } from "./supernet.js";
 
 export interface ArchStepInput {
   method: string;
   mode: EdgeMode;
-  runner: Nb201SupernetRunner;
+  runner: SupernetRunner;
   weights: Weights;
   /** The architecture parameters (alpha; PC-DARTS: alpha and beta; ENAS: the policy's logits). */
   alpha: number[][];

@@ -1,7 +1,7 @@
 import type { HostTensors, Weights } from "../nn/engine/engine.js";
 import { Rng } from "../core/rng.js";
 import { dartsMode } from "./edge-modes.js";
-import type { Nb201SupernetRunner } from "./supernet.js";
+import type { SupernetRunner } from "./supernet.js";
 
 export interface Batch {
   x: Float32Array;
@@ -44,7 +44,7 @@ function step(params: HostTensors, direction: HostTensors, scale: number): HostT
 }
 
 /** The supernet as an unrolled oracle (DARTS mixing; BatchNorm on batch statistics when `training`). */
-export async function unrolledAlphaGradient(runner: Nb201SupernetRunner, weights: Weights, alpha: number[][], train: Batch, validation: Batch, xi: number, training = true): Promise<{ loss: number; grad: number[][] }> {
+export async function unrolledAlphaGradient(runner: SupernetRunner, weights: Weights, alpha: number[][], train: Batch, validation: Batch, xi: number, training = true): Promise<{ loss: number; grad: number[][] }> {
   const sample = dartsMode.sample(alpha, Rng.derive("darts draws nothing"), 1);
   const oracle: UnrolledOracle<HostTensors> = {
     async gradients(params, _alpha, which) {

@@ -1,5 +1,6 @@
 import type { Rng } from "../core/rng.js";
-import type { PathSet } from "./nb201-supernet.js";
+import type { PathSet, SupernetLayout } from "./layout.js";
+import { uniformPaths } from "./layout.js";
 
 /**
  * How a supernet's mixed edges run in one step, given the architecture parameters alpha [edges][ops]:
@@ -105,3 +106,18 @@ export const proxylessMode: EdgeMode = {
     };
   },
 };
+
+/**
+ * SPOS and RSPS on a space whose configs are not one op per edge (DARTS: 2 inputs per node): a config of the
+ * space drawn uniformly, run as its single path (`none` on the edges it does not use), no alpha.
+ */
+export function configUniformMode(layout: SupernetLayout): EdgeMode {
+  return {
+    name: "uniform",
+    learnsAlpha: false,
+    sample(alpha, rng) {
+      const paths = uniformPaths(layout, rng);
+      return { paths, w: paths.map(() => [1]), probe: false, alphaGradient: () => zerosLike(alpha) };
+    },
+  };
+}

@@ -3,6 +3,10 @@ import { act, bn, conv, seq } from "../nn/blocks.js";
 import { cellOp, reductionBlock } from "../nn/builders/nb201.js";
 import type { HostTensors, Weights } from "../nn/engine/engine.js";
 import type { CellEdge, Layer } from "../nn/layers.js";
+import { nb201Network } from "../nn/builders/nb201.js";
+import { nb201Space } from "../space/builtin/nb201.js";
+import { configOfPaths, nb201Genotype } from "./genotype.js";
+import type { PathSet, SupernetLayout } from "./layout.js";
 
 /** Target node and position among the target's inputs of each NB201 edge (1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2). */
 export const EDGE_PLACES: [number, number][] = [[1, 0], [2, 0], [2, 1], [3, 0], [3, 1], [3, 2]];
@@ -19,7 +23,7 @@ export interface SupernetShape {
 }
 
 /** Which ops of each of the six edges one graph runs (ascending indices into NB201_OPS); every cell shares it. */
-export type PathSet = number[][];
+export type { PathSet };
 
 export const ALL_OPS: PathSet = EDGE_PLACES.map(() => NB201_OPS.map((_, i) => i));
 
@@ -94,4 +98,22 @@ export function inheritWeights(weights: Weights, shape: SupernetShape, config: N
     return renamed;
   };
   return { params: rename(weights.params), state: rename(weights.state) };
+}
+
+/** The NB201 supernet as a layout: one alpha row per edge, shared by every cell; nodes 1-3 take 1, 2, 3 edges. */
+export function nb201Layout(shape: SupernetShape): SupernetLayout<Nb201Config> {
+  const cells = cellPaths(shape);
+  return {
+    space: "nb201",
+    configSpace: nb201Space,
+    ops: NB201_OPS,
+    edges: EDGE_PLACES.map((_, e) => cells.map((cell) => edgePath(cell, e))),
+    nodes: [[0], [1, 2], [3, 4, 5]],
+    input: shape.input,
+    network: (paths, options = {}) => nb201Supernet(shape, paths, options),
+    genotype: (weights) => nb201Genotype(weights.slice(0, NB201_EDGES)),
+    pathsOf: singlePath,
+    configOf: configOfPaths,
+    standalone: (config) => nb201Network(config, shape.classes, { channels: shape.channels, cellsPerStage: shape.cellsPerStage }),
+  };
 }

@@ -1,23 +1,27 @@
 import { softmax, softmaxBackward, type EdgeMode } from "./edge-modes.js";
-import { EDGE_PLACES, NB201_EDGES } from "./nb201-supernet.js";
 
 /** PC-DARTS's settings (Xu et al. 2020, sec. 4.1): K = 4 channel parts; alpha and beta frozen for the first 15 of 50 epochs. */
 export const PC_DARTS_DEFAULTS = { partialChannels: 4, warmupFraction: 15 / 50 };
 
-/** Nodes 1..3 of an NB201 cell and how many inputs each has (1, 2, 3): the lengths of beta's rows. */
-const NODE_INPUTS = [1, 2, 3];
+/** NB201's nodes 1..3 and the edges (alpha rows) into each: 1, 2 and 3 of them. */
+const NB201_NODES = [[0], [1, 2], [3, 4, 5]];
 
 /**
  * PC-DARTS's architecture parameters packed as one ragged matrix, so one Adam state and one checkpoint hold
- * them: rows 0-5 are alpha [6][5] (one row per edge), rows 6-8 are the edge-normalisation weights beta of
- * nodes 1, 2 and 3, one entry per input of the node.
+ * them: one alpha row per edge (`edges` rows of `ops`), then the edge-normalisation weights beta of each
+ * node, one entry per input of the node. `nodes`: per node, its edges' alpha rows (NB201's by default).
  */
-export const pcDartsInitial = (ops: number): number[][] => [...Array.from({ length: NB201_EDGES }, () => Array<number>(ops).fill(0)), ...NODE_INPUTS.map((n) => Array<number>(n).fill(0))];
+export function pcDartsInitial(ops: number, nodes: readonly (readonly number[])[] = NB201_NODES): number[][] {
+  const edges = nodes.reduce((n, node) => n + node.length, 0);
+  return [...Array.from({ length: edges }, () => Array<number>(ops).fill(0)), ...nodes.map((node) => Array<number>(node.length).fill(0))];
+}
 
-/** The edge weight softmax(beta_node)[position] of each edge (Xu et al. 2020, eq. 4). */
-export function edgeNormalisation(parameters: readonly (readonly number[])[]): number[] {
-  const beta = parameters.slice(NB201_EDGES).map((row) => softmax(row));
-  return EDGE_PLACES.map(([target, position]) => beta[target - 1][position]);
+/** The edge weight softmax(beta_node)[position] of each edge, by alpha row (Xu et al. 2020, eq. 4). */
+export function edgeNormalisation(parameters: readonly (readonly number[])[], nodes: readonly (readonly number[])[] = NB201_NODES): number[] {
+  const edges = parameters.length - nodes.length;
+  const s = Array<number>(edges).fill(0);
+  nodes.forEach((node, n) => softmax(parameters[edges + n]).forEach((b, position) => (s[node[position]] = b)));
+  return s;
 }
 
 /**
@@ -25,16 +29,17 @@ export function edgeNormalisation(parameters: readonly (readonly number[])[]): n
  * w = softmax(alpha_edge) * softmax(beta_node)[edge], so a node's output is sum_i softmax(beta)_i * f_i(x_i)
  * (eq. 4). The chain rule: dL/dalpha_e = softmax'(alpha_e)^T (s_e dL/dw_e); dL/ds_e = <softmax(alpha_e), dL/dw_e>,
  * then through softmax(beta) per node. With `fixedBeta`, beta gets no gradient (the exactness test: K = 1 and
- * beta fixed is DARTS with its edge weights scaled by s).
+ * beta fixed is DARTS with its edge weights scaled by s). `nodes`: the cell's nodes as in pcDartsInitial.
  */
-export function pcDartsMode(options: { fixedBeta?: boolean } = {}): EdgeMode {
+export function pcDartsMode(options: { fixedBeta?: boolean; nodes?: readonly (readonly number[])[] } = {}): EdgeMode {
+  const nodes = options.nodes ?? NB201_NODES;
   return {
     name: "pc-darts",
     learnsAlpha: true,
     sample(parameters) {
-      const alpha = parameters.slice(0, NB201_EDGES);
+      const alpha = parameters.slice(0, parameters.length - nodes.length);
       const p = alpha.map((row) => softmax(row));
-      const s = edgeNormalisation(parameters);
+      const s = edgeNormalisation(parameters, nodes);
       const w = p.map((row, e) => row.map((pi) => pi * s[e]));
       return {
         paths: alpha.map((row) => row.map((_, i) => i)),
@@ -43,11 +48,9 @@ export function pcDartsMode(options: { fixedBeta?: boolean } = {}): EdgeMode {
         alphaGradient(dw) {
           const dAlpha = p.map((row, e) => softmaxBackward(row, dw[e].map((g) => g * s[e])));
           const dS = p.map((row, e) => row.reduce((sum, pi, i) => sum + pi * dw[e][i], 0));
-          const dBeta = NODE_INPUTS.map((n, node) => {
-            if (options.fixedBeta) return Array<number>(n).fill(0);
-            const edges = EDGE_PLACES.map(([target], e) => [target, e] as const).filter(([target]) => target === node + 1);
-            const betaSoftmax = softmax(parameters[NB201_EDGES + node]);
-            return softmaxBackward(betaSoftmax, edges.map(([, e]) => dS[e]));
+          const dBeta = nodes.map((node, n) => {
+            if (options.fixedBeta) return Array<number>(node.length).fill(0);
+            return softmaxBackward(softmax(parameters[alpha.length + n]), node.map((e) => dS[e]));
           });
           return [...dAlpha, ...dBeta];
         },

@@ -1,15 +1,23 @@
 import { nb201Space } from "../space/builtin/nb201.js";
+import { nb301Space } from "../space/builtin/nb301.js";
+import type { Space } from "../space/space.js";
+import type { OneshotSpace } from "./layout.js";
 import type { Storage, StoredStudy } from "../storage/storage.js";
 import { NascentError } from "../core/errors.js";
 import type { Json } from "../core/json.js";
 import type { EpochRecord } from "./state.js";
+
+const SPACES: Record<OneshotSpace, Space<unknown>> = { nb201: nb201Space as Space<unknown>, nb301: nb301Space as Space<unknown> };
+
+/** A genotype key back to its config: the NB201 string, or NB301's canonical JSON. */
+const parseKey = (space: OneshotSpace, key: string): unknown => (space === "nb201" ? nb201Space.parse(key) : nb301Space.validate(JSON.parse(key)));
 
 /**
  * A search's epochs as a study: trial n is epoch n + 1, its config the genotype derived so far (null for
  * SPOS/RSPS before their final ranking), its metrics the losses and supernet accuracy, its user attributes
  * alpha's softmax per edge, so the dashboard and `nascent read` show a one-shot run like any other study.
  */
-export async function openOneshotStudy(storage: Storage, name: string, method: string, seed: number, options: Record<string, number>): Promise<StoredStudy> {
+export async function openOneshotStudy(storage: Storage, name: string, method: string, seed: number, options: Record<string, number>, space: OneshotSpace = "nb201"): Promise<StoredStudy> {
   const existing = await storage.loadStudy(name);
   if (existing) {
     if (existing.spec.strategy.name !== `oneshot:${method}` || existing.spec.seed !== seed) {
@@ -19,7 +27,7 @@ export async function openOneshotStudy(storage: Storage, name: string, method: s
   }
   return storage.createStudy({
     name,
-    space: nb201Space.toJson(),
+    space: SPACES[space].toJson(),
     objectives: [{ metric: "supernetAccuracy", direction: "maximize" }],
     constraints: [],
     seed,
@@ -29,10 +37,10 @@ export async function openOneshotStudy(storage: Storage, name: string, method: s
 }
 
 /** Writes the epochs of `history` the study does not hold yet (after a resume, those saved but not recorded). */
-export async function recordEpochs(storage: Storage, study: StoredStudy, history: readonly EpochRecord[]): Promise<void> {
+export async function recordEpochs(storage: Storage, study: StoredStudy, history: readonly EpochRecord[], space: OneshotSpace = "nb201"): Promise<void> {
   for (let n = await storage.nextTrialNumber(study.id); n < history.length; n++) {
     const record = history[n];
-    const config = record.genotype ? nb201Space.parse(record.genotype) : null;
+    const config = record.genotype ? parseKey(space, record.genotype) : null;
     await storage.createTrial(study.id, { number: n, config: config as Json, key: record.genotype ?? `epoch ${record.epoch}`, note: { epoch: record.epoch }, worker: "oneshot", leaseMs: 60_000 });
     await storage.setTrialAttr(study.id, n, "alphaSoftmax", record.alphaSoftmax);
     if (record.temperature !== null) await storage.setTrialAttr(study.id, n, "temperature", record.temperature);

@@ -1,19 +1,23 @@
 import type { DataSplits, ImageDataset } from "../nn/data/dataset.js";
 import { shuffledIndices, subset } from "../nn/data/dataset.js";
+import { batch, oneHot, rankCandidates, supernetAccuracy } from "./supernet-accuracy.js";
 import { argmax, type Engine, type Weights } from "../nn/engine/engine.js";
-import { NB201_OPS, type Nb201Config } from "../space/builtin/nb201.js";
+import type { Nb201Config } from "../space/builtin/nb201.js";
+import type { Nb301Config } from "../space/builtin/nb301.js";
 import { NascentError } from "../core/errors.js";
 import { Rng } from "../core/rng.js";
-import { dartsMode, gdasMode, proxylessMode, softmax, uniformMode, type EdgeMode, type EdgeSample } from "./edge-modes.js";
+import { configUniformMode, dartsMode, gdasMode, proxylessMode, softmax, uniformMode, type EdgeMode, type EdgeSample } from "./edge-modes.js";
 import { architectureStep } from "./arch-step.js";
 import { ENAS_DEFAULTS, enasMode } from "./enas.js";
 import { deriveUnderLatency, fbnetMode, fbnetTemperature, type LatencyObjective } from "./hardware-loss.js";
-import { PC_DARTS_DEFAULTS, pcDartsInitial, pcDartsMode } from "./pc-darts.js";
-import { configOfPaths, nb201Genotype, nb201Key } from "./genotype.js";
-import { NB201_EDGES, singlePath, type PathSet } from "./nb201-supernet.js";
+import { edgeNormalisation, PC_DARTS_DEFAULTS, pcDartsInitial, pcDartsMode } from "./pc-darts.js";
+import { configOfPaths } from "./genotype.js";
+import { nb201Layout } from "./nb201-supernet.js";
+import { nb301Layout } from "./nb301-supernet.js";
+import type { OneshotSpace, PathSet, SupernetLayout } from "./layout.js";
 import { adamInit, adamUpdate, sgdUpdate } from "./optim.js";
 import { loadSearchState, saveSearchState, type EpochRecord, type SearchState } from "./state.js";
-import { Nb201SupernetRunner } from "./supernet.js";
+import { SupernetRunner } from "./supernet.js";
 
 export const ONESHOT_METHODS = ["darts", "darts2", "pc-darts", "gdas", "proxyless", "fbnet", "enas", "spos", "rsps"] as const;
 export type OneshotMethod = (typeof ONESHOT_METHODS)[number];
@@ -35,8 +39,11 @@ export const NB201_SEARCH_DEFAULTS = {
 
 export interface SearchOptions {
   method: OneshotMethod;
+  /** The cell space (default nb201). */
+  space?: OneshotSpace;
   data: DataSplits;
   channels: number;
+  /** NB201: cells per stage N; NB301: the number of cells (DARTS's `layers`, reductions at 1/3 and 2/3). */
   cellsPerStage: number;
   epochs: number;
   seed: number;
@@ -58,9 +65,9 @@ export interface SearchOptions {
   warmupEpochs?: number;
 }
 
-export interface SearchResult {
+export interface SearchResult<Config = Nb201Config> {
   method: OneshotMethod;
-  genotype: Nb201Config;
+  genotype: Config;
   key: string;
   state: SearchState;
   /** SPOS/RSPS: every candidate's supernet accuracy, best first. */
@@ -70,51 +77,50 @@ export interface SearchResult {
 
 /** The run's identity: a checkpoint is resumed only by the same method, shape, seed and data. */
 export const searchFingerprint = (o: SearchOptions): string =>
-  JSON.stringify([o.method, o.channels, o.cellsPerStage, o.epochs, o.seed, o.batchSize ?? NB201_SEARCH_DEFAULTS.batchSize, o.data.train.name, o.data.train.count, ...(o.latency ? [o.latency.targetMs] : []), ...(o.partialChannels ? [o.partialChannels] : []), ...(o.warmupEpochs !== undefined ? [o.warmupEpochs] : [])]);
-
-function batch(data: ImageDataset, order: ArrayLike<number>, from: number, size: number): { x: Float32Array; labels: Int32Array } {
-  const picked = subset(data, Array.from({ length: size }, (_, i) => order[from + i]));
-  return { x: picked.images, labels: picked.labels };
-}
-
-/** Top-1 accuracy of one path of the supernet on `data`, BatchNorm on batch statistics unless `weights` were recalibrated. */
-export async function supernetAccuracy(runner: Nb201SupernetRunner, weights: Weights, sample: Pick<EdgeSample, "paths" | "w" | "probe">, data: ImageDataset, training = true): Promise<number> {
-  const size = 250;
-  let correct = 0;
-  for (let from = 0; from < data.count; from += size) {
-    const count = Math.min(size, data.count - from);
-    const x = data.images.subarray(from * (data.images.length / data.count), (from + count) * (data.images.length / data.count));
-    const predicted = argmax(await runner.logits(weights, sample, x, count, training));
-    for (let i = 0; i < count; i++) if (predicted[i] === data.labels[from + i]) correct++;
-  }
-  return correct / data.count;
-}
+  JSON.stringify([o.method, ...(o.space && o.space !== "nb201" ? [o.space] : []), o.channels, o.cellsPerStage, o.epochs, o.seed, o.batchSize ?? NB201_SEARCH_DEFAULTS.batchSize, o.data.train.name, o.data.train.count, ...(o.latency ? [o.latency.targetMs] : []), ...(o.partialChannels ? [o.partialChannels] : []), ...(o.warmupEpochs !== undefined ? [o.warmupEpochs] : [])]);
 
 /** ENAS's controller optimizer: Adam at the micro search's learning rate, no L2 on the logits. */
 const ENAS_ADAM = { learningRate: ENAS_DEFAULTS.learningRate, weightDecay: 0 };
 
-/** The genotype of architecture parameters: argmax alpha per edge (PC-DARTS: of its alpha rows), under the latency target when one is set. */
-function derive(alpha: number[][], options: SearchOptions): Nb201Config {
-  const edges = alpha.slice(0, NB201_EDGES);
+/**
+ * The genotype of architecture parameters, from softmax(alpha) per edge (PC-DARTS: times the edge's
+ * softmax(beta) share, as its genotype()): the layout's rule, or NB201's argmax under a latency target.
+ */
+function derive(layout: SupernetLayout, alpha: number[][], options: SearchOptions): unknown {
+  const nodes = options.method === "pc-darts" ? layout.nodes : [];
+  const edges = alpha.slice(0, alpha.length - nodes.length);
   if (options.latency) return configOfPaths(deriveUnderLatency(edges, options.latency.table, options.latency.targetMs).map((i) => [i]));
-  return nb201Genotype(edges);
+  const share = nodes.length ? edgeNormalisation(alpha, nodes) : edges.map(() => 1);
+  return layout.genotype(edges.map((row, e) => softmax(row).map((p) => p * share[e])));
 }
 
-const oneHot = (paths: PathSet) => ({ paths, w: paths.map(() => [1]), probe: false });
+/** The layout of a search's space at its shape. */
+export function searchLayout(options: Pick<SearchOptions, "space" | "channels" | "cellsPerStage">, train: ImageDataset): SupernetLayout {
+  const input: [number, number, number] = [...train.shape];
+  if ((options.space ?? "nb201") === "nb301") return nb301Layout({ channels: options.channels, cells: options.cellsPerStage, input, classes: train.classes }) as SupernetLayout;
+  return nb201Layout({ channels: options.channels, cellsPerStage: options.cellsPerStage, input, classes: train.classes }) as SupernetLayout;
+}
 
 /**
- * One-shot search on the NB201 space: DARTS (first and second order), GDAS, ProxylessNAS's two paths, SPOS or RSPS,
- * weights trained on one half of the training images and alpha on the other (NB201's protocol), a state
- * saved after every epoch. Returns the genotype: argmax alpha, or the best of the ranked candidates.
+ * One-shot search on the NB201 or the DARTS (NB301) space: DARTS (first and second order), PC-DARTS, GDAS,
+ * ProxylessNAS's two paths, FBNet, ENAS, SPOS or RSPS, weights trained on one half of the training images
+ * and alpha on the other (NB201's protocol), a state saved after every epoch. Returns the genotype (the
+ * space's rule on alpha, or the best of the ranked candidates) as a config of the space and its key.
  */
-export async function oneshotSearch(options: SearchOptions): Promise<SearchResult> {
+export async function oneshotSearch(options: SearchOptions & { space?: "nb201" }): Promise<SearchResult<Nb201Config>>;
+export async function oneshotSearch(options: SearchOptions & { space: "nb301" }): Promise<SearchResult<Nb301Config>>;
+export async function oneshotSearch(options: SearchOptions): Promise<SearchResult<unknown>>;
+export async function oneshotSearch(options: SearchOptions): Promise<SearchResult<unknown>> {
   const defaults = NB201_SEARCH_DEFAULTS;
-  const mode = MODES[options.method];
   const batchSize = options.batchSize ?? defaults.batchSize;
   const { train } = options.data;
   if (options.method === "fbnet" && !options.latency) throw new NascentError("--method fbnet needs --latency-target (its loss is CE * a * (log LAT / log T)^b)");
+  const layout = searchLayout(options, train);
+  if (options.latency && layout.space !== "nb201") throw new NascentError(`--latency-target: the per-op latency table is measured on the NB201 space only, not ${layout.space}`);
   const pc = options.method === "pc-darts";
-  const runner = new Nb201SupernetRunner(options.engine, { channels: options.channels, cellsPerStage: options.cellsPerStage, input: [...train.shape], classes: train.classes }, 16, pc ? (options.partialChannels ?? PC_DARTS_DEFAULTS.partialChannels) : 1);
+  const uniform = layout.space === "nb201" ? uniformMode : configUniformMode(layout);
+  const mode = pc ? pcDartsMode({ nodes: layout.nodes }) : options.method === "spos" || options.method === "rsps" ? uniform : MODES[options.method];
+  const runner = new SupernetRunner(options.engine, layout, 16, pc ? (options.partialChannels ?? PC_DARTS_DEFAULTS.partialChannels) : 1);
   const warmup = options.warmupEpochs ?? (pc ? Math.round(PC_DARTS_DEFAULTS.warmupFraction * options.epochs) : 0);
   const halves = shuffledIndices(train.count, Rng.derive("oneshot halves", options.seed));
   const weightHalf = subset(train, halves.subarray(0, train.count >> 1));
@@ -123,7 +129,7 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
   const steps = Math.floor(Math.min(weightHalf.count, alphaHalf.count) / batchSize);
   if (steps < 1) throw new NascentError(`--train-limit: ${train.count} training images give less than one batch of ${batchSize} per half`);
   const fingerprint = searchFingerprint(options);
-  const zeroAlpha = pc ? pcDartsInitial(NB201_OPS.length) : Array.from({ length: NB201_EDGES }, () => NB201_OPS.map(() => 0));
+  const zeroAlpha = pc ? pcDartsInitial(layout.ops.length, layout.nodes) : layout.edges.map(() => layout.ops.map(() => 0));
   const saved = options.resume && options.checkpointDir ? loadSearchState(options.checkpointDir, fingerprint) : null;
   let state: SearchState = saved ?? {
     epochsDone: 0,
@@ -168,8 +174,8 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
         }
         options.onStep?.(epoch * steps + step + 1, options.epochs * steps, result.loss);
       }
-      const genotype = mode.learnsAlpha ? derive(alpha, options) : null;
-      const evalSample = MIXED_EVAL.has(options.method) ? mode.sample(alpha, Rng.derive("unused"), 1) : oneHot(genotype ? singlePath(genotype) : uniformMode.sample(alpha, Rng.derive("oneshot eval path", options.seed, epoch), 1).paths);
+      const genotype = mode.learnsAlpha ? derive(layout, alpha, options) : null;
+      const evalSample = MIXED_EVAL.has(options.method) ? mode.sample(alpha, Rng.derive("unused"), 1) : oneHot(genotype ? layout.pathsOf(genotype) : uniform.sample(alpha, Rng.derive("oneshot eval path", options.seed, epoch), 1).paths);
       const accuracy = await supernetAccuracy(runner, weights, evalSample, held);
       const record: EpochRecord = {
         epoch: epoch + 1,
@@ -178,57 +184,28 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
         ...(options.latency ? { latencyMs } : {}),
         supernetAccuracy: accuracy,
         alphaSoftmax: mode.learnsAlpha ? alpha.map((row) => softmax(row)) : null,
-        genotype: genotype ? nb201Key(genotype) : null,
+        genotype: genotype ? layout.configSpace.key(genotype) : null,
         temperature: options.method === "gdas" ? tau : null,
         learningRate: lr,
         seconds: (performance.now() - started) / 1000,
       };
       state = { epochsDone: epoch + 1, weights, momentum, alpha, alphaOptimizer, baseline, history: [...state.history, record], seconds: state.seconds + record.seconds };
-      if (options.checkpointDir) await saveSearchState(options.checkpointDir, state, fingerprint, { ...runner.shape, dataset: train.name, trainImages: train.count });
+      if (options.checkpointDir) await saveSearchState(options.checkpointDir, state, fingerprint, { space: layout.space, channels: options.channels, cellsPerStage: options.cellsPerStage, input: layout.input, classes: train.classes, dataset: train.name, trainImages: train.count });
       await options.onEpoch?.(record, state);
     }
     const started = performance.now();
-    let genotype: Nb201Config;
+    let genotype: unknown;
     let ranking: { key: string; accuracy: number }[] = [];
     if (mode.learnsAlpha) {
-      genotype = derive(state.alpha, options);
+      genotype = derive(layout, state.alpha, options);
     } else {
-      const ranked = await rankCandidates(runner, state.weights, options, alphaHalf, held);
+      const ranked = await rankCandidates(runner, state.weights, { method: options.method, seed: options.seed, count: options.candidates ?? defaults.candidates, batchSize }, alphaHalf, held);
       genotype = ranked[0].config;
-      ranking = ranked.map((r) => ({ key: nb201Key(r.config), accuracy: r.accuracy }));
+      ranking = ranked.map((r) => ({ key: layout.configSpace.key(r.config), accuracy: r.accuracy }));
     }
     const seconds = state.seconds + (performance.now() - started) / 1000;
-    return { method: options.method, genotype, key: nb201Key(genotype), state, ranking, seconds };
+    return { method: options.method, genotype, key: layout.configSpace.key(genotype), state, ranking, seconds };
   } finally {
     runner.dispose();
   }
-}
-
-/**
- * RSPS (Li & Talwalkar 2019): `candidates` uniform cells, each scored on one held-out batch with batch
- * statistics. SPOS (Guo et al. 2020): the same candidates, BatchNorm statistics recomputed on 4 training
- * batches for each, scored on all held-out images in eval mode.
- */
-async function rankCandidates(runner: Nb201SupernetRunner, weights: Weights, options: SearchOptions, calibration: ImageDataset, held: ImageDataset): Promise<{ config: Nb201Config; accuracy: number }[]> {
-  const rng = Rng.derive("oneshot candidates", options.seed);
-  const count = options.candidates ?? NB201_SEARCH_DEFAULTS.candidates;
-  const batchSize = options.batchSize ?? NB201_SEARCH_DEFAULTS.batchSize;
-  const zero = Array.from({ length: NB201_EDGES }, () => NB201_OPS.map(() => 0));
-  const scored: { config: Nb201Config; accuracy: number }[] = [];
-  for (let i = 0; i < count; i++) {
-    const paths = uniformMode.sample(zero, rng, 1).paths;
-    const config = configOfPaths(paths);
-    let accuracy: number;
-    if (options.method === "rsps") {
-      accuracy = await supernetAccuracy(runner, weights, oneHot(paths), subset(held, Array.from({ length: Math.min(250, held.count) }, (_, k) => k)));
-    } else {
-      const order = shuffledIndices(calibration.count, rng.fork("calibration"));
-      const batches = Array.from({ length: 4 }, (_, b) => batch(calibration, order, b * batchSize, batchSize).x);
-      const calibrated = await runner.recalibrate(weights, paths, batches, batchSize);
-      accuracy = await supernetAccuracy(runner, calibrated, oneHot(paths), held, false);
-    }
-    scored.push({ config, accuracy });
-  }
-  // A stable sort: ties keep the drawing order, so the result does not depend on the engine's float noise order.
-  return scored.sort((a, b) => b.accuracy - a.accuracy);
 }

@@ -4,6 +4,7 @@ import { loadCheckpoint, saveCheckpoint } from "../nn/checkpoint.js";
 import type { HostTensors, Weights } from "../nn/engine/engine.js";
 import { NascentError } from "../core/errors.js";
 import type { AdamState, SgdState } from "./optim.js";
+import type { OneshotSpace } from "./layout.js";
 
 /** What one epoch of a search leaves in its study record. */
 export interface EpochRecord {
@@ -16,7 +17,7 @@ export interface EpochRecord {
   latencyMs?: number;
   /** Accuracy of the supernet (DARTS: all ops mixed; others: the current genotype) on held-out images, BatchNorm on batch statistics. */
   supernetAccuracy: number;
-  /** softmax(alpha) per edge, [6][5] in NB201_OPS order; null for methods without alpha. */
+  /** softmax(alpha) per edge (NB201: [6][5] in NB201_OPS order; NB301: [28][8]); null for methods without alpha. */
   alphaSoftmax: number[][] | null;
   genotype: string | null;
   temperature: number | null;
@@ -43,7 +44,10 @@ export interface SearchState {
 
 /** What a saved supernet is: its shape and the data it was trained on (read by the supernet evaluator). */
 export interface SupernetMeta {
+  /** The cell space (absent in checkpoints written before NB301: nb201). */
+  space?: OneshotSpace;
   channels: number;
+  /** NB201: cells per stage; NB301: the number of cells. */
   cellsPerStage: number;
   input: [number, number, number];
   classes: number;

@@ -4,13 +4,14 @@ import { loadFashionMnist } from "../nn/data/fashion-mnist.js";
 import type { Engine, Weights } from "../nn/engine/engine.js";
 import { loadEngine } from "../nn/engine/index.js";
 import { EdgeCellSpace } from "../space/edge-cell.js";
-import { nb201Space, type Nb201Config } from "../space/builtin/nb201.js";
+import { nb201Space } from "../space/builtin/nb201.js";
 import type { Space } from "../space/space.js";
 import { NascentError } from "../core/errors.js";
-import { singlePath } from "./nb201-supernet.js";
-import { supernetAccuracy } from "./search.js";
+import { canonicalJson } from "../core/json.js";
+import { searchLayout } from "./search.js";
+import { supernetAccuracy } from "./supernet-accuracy.js";
 import { loadSearchState } from "./state.js";
-import { Nb201SupernetRunner } from "./supernet.js";
+import { SupernetRunner } from "./supernet.js";
 
 /**
  * `--evaluator supernet:DIR`: a trained supernet (a `nascent oneshot` checkpoint directory) as an
@@ -24,7 +25,7 @@ export class SupernetEvaluator implements Evaluator {
 
   private constructor(
     readonly name: string,
-    private readonly runner: Nb201SupernetRunner,
+    private readonly runner: SupernetRunner,
     private readonly weights: Weights,
     private readonly data: DataSplits,
     private readonly images: number,
@@ -37,21 +38,26 @@ export class SupernetEvaluator implements Evaluator {
     if (!saved) throw new NascentError(`--evaluator supernet:${dir}: no saved supernet there (run 'nascent oneshot --checkpoint-dir ${dir}' first)`);
     if (!saved.supernet.dataset.startsWith("fashion-mnist")) throw new NascentError(`--evaluator supernet:${dir}: trained on '${saved.supernet.dataset}'; only Fashion-MNIST supernets can be evaluated`);
     const data = loadFashionMnist({ trainLimit: saved.supernet.trainImages });
-    const runner = new Nb201SupernetRunner(options.engine ?? (await loadEngine()), saved.supernet);
+    const layout = searchLayout({ space: saved.supernet.space ?? "nb201", channels: saved.supernet.channels, cellsPerStage: saved.supernet.cellsPerStage }, data.train);
+    const runner = new SupernetRunner(options.engine ?? (await loadEngine()), layout);
     return new SupernetEvaluator(`supernet:${dir}`, runner, saved.weights, data, options.images ?? 1000, options.calibrationBatches ?? 4, options.batchSize ?? 64);
   }
 
   checkSpace(space: Space<unknown>): void {
-    const isNb201 = space instanceof EdgeCellSpace && space.nodes === 4 && nb201Space.ops.every((op, i) => space.ops[i] === op);
-    if (!isNb201) throw new NascentError(`evaluator '${this.name}' evaluates NAS-Bench-201 cells only; use --space nb201`);
+    const { layout } = this.runner;
+    const fits = layout.space === "nb201" ? space instanceof EdgeCellSpace && space.nodes === 4 && nb201Space.ops.every((op, i) => space.ops[i] === op) : canonicalJson(space.toJson()) === canonicalJson(layout.configSpace.toJson());
+    if (!fits) throw new NascentError(`evaluator '${this.name}' holds a ${layout.space} supernet; use --space ${layout.space}`);
   }
 
   async evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
-    const paths = singlePath(config as Nb201Config);
+    const paths = this.runner.layout.pathsOf(config);
     const train = this.data.train;
     const order = shuffledIndices(train.count, context.rng.fork("calibration"));
-    const batches = Array.from({ length: this.calibrationBatches }, (_, b) => subset(train, order.subarray(b * this.batchSize, (b + 1) * this.batchSize)).images);
-    const calibrated = await this.runner.recalibrate(this.weights, paths, batches, this.batchSize);
+    // A small training set gives fewer (or smaller) calibration batches rather than empty ones.
+    const size = Math.min(this.batchSize, train.count);
+    const count = Math.max(1, Math.min(this.calibrationBatches, Math.floor(train.count / size)));
+    const batches = Array.from({ length: count }, (_, b) => subset(train, order.subarray(b * size, (b + 1) * size)).images);
+    const calibrated = await this.runner.recalibrate(this.weights, paths, batches, size);
     const held = subset(this.data.validation, Array.from({ length: Math.min(this.images, this.data.validation.count) }, (_, i) => i));
     return { supernetAccuracy: await supernetAccuracy(this.runner, calibrated, { paths, w: paths.map(() => [1]), probe: false }, held, false) };
   }

@@ -4,8 +4,10 @@ import { initNetwork } from "../nn/init.js";
 import { BATCH_NORM_MOMENTUM } from "../nn/kinds/norms.js";
 import type { Rng } from "../core/rng.js";
 import type { EdgeSample } from "./edge-modes.js";
-import { ALL_OPS, cellPaths, edgePath, NB201_EDGES, nb201Supernet, type PathSet, type SupernetShape } from "./nb201-supernet.js";
+import { nb201Layout, type SupernetShape } from "./nb201-supernet.js";
+import { allOps, type PathSet, type SupernetLayout } from "./layout.js";
 import { ModelCache } from "../nn/engine/model-cache.js";
+import { describeParams } from "../nn/layers.js";
 
 /** A supernet step's result: the loss, the weights' gradients, and what the edge mode chains back to alpha. */
 export interface SupernetGradients {
@@ -19,54 +21,59 @@ export interface SupernetGradients {
 }
 
 /**
- * Runs an NB201 supernet on an engine. The shared weights live in the caller's state (host arrays), not
- * here: each call writes the weights of the path it runs into a compiled graph for that path (kept in a
- * small cache by path), so the runner holds nothing a checkpoint would need.
+ * Runs a cell space's supernet (a SupernetLayout) on an engine. The shared weights live in the caller's
+ * state (host arrays), not here: each call writes the weights of the path it runs into a compiled graph
+ * for that path (kept in a small cache by path), so the runner holds nothing a checkpoint would need.
  */
-export class Nb201SupernetRunner {
+export class SupernetRunner {
   private readonly models: ModelCache;
-  readonly cells: string[];
+  /** Each mixed edge's architecture row. */
+  private readonly owner = new Map<string, number>();
+  private probeChannels: Map<string, number> | null = null;
 
   constructor(
     readonly engine: Engine,
-    readonly shape: SupernetShape,
+    readonly layout: SupernetLayout,
     cacheSize = 16,
     /** PC-DARTS's K: each edge's ops see C/K channels (1: the full supernet). */
     readonly partialChannels = 1,
   ) {
-    this.cells = cellPaths(shape);
     this.models = new ModelCache(engine, cacheSize);
+    layout.edges.forEach((paths, row) => paths.forEach((path) => this.owner.set(path, row)));
   }
 
   /** Fresh shared weights of every op (the supernet with all ops on every edge). */
   initialWeights(rng: Rng): Weights {
-    const { params, state } = initNetwork(nb201Supernet(this.shape, ALL_OPS, { partialChannels: this.partialChannels }), this.shape.input, rng);
-    for (const cell of this.cells) for (let e = 0; e < NB201_EDGES; e++) delete params[`${edgePath(cell, e)}.w`];
+    const { params, state } = initNetwork(this.layout.network(allOps(this.layout), { partialChannels: this.partialChannels }), this.layout.input, rng);
+    for (const edge of this.owner.keys()) delete params[`${edge}.w`];
     return { params, state };
   }
 
   private model(paths: PathSet, probe: boolean, weights: Weights): Model {
-    return this.models.get(JSON.stringify([paths, probe]), () => lowerNetwork(nb201Supernet(this.shape, paths, { probe, partialChannels: this.partialChannels }), this.shape.input), weights);
+    return this.models.get(JSON.stringify([paths, probe]), () => lowerNetwork(this.layout.network(paths, { probe, partialChannels: this.partialChannels }), this.layout.input), weights);
+  }
+
+  /** The output channels of each mixed edge (the size of its GDAS probe), read once from the supernet's parameters. */
+  private channelsOf(edge: string): number {
+    if (!this.probeChannels) {
+      const single = this.layout.edges.map(() => [0]);
+      const { params } = describeParams(this.layout.network(single, { probe: true, partialChannels: this.partialChannels }), this.layout.input);
+      this.probeChannels = new Map(params.filter((p) => p.name.endsWith(".probe")).map((p) => [p.name.slice(0, -".probe".length), p.shape[0]]));
+    }
+    return this.probeChannels.get(edge) as number;
   }
 
   /** The shared weights plus this sample's mixing weights (and zero probes), as the path's graph wants them. */
   private withMixing(weights: Weights, sample: Pick<EdgeSample, "paths" | "w" | "probe">): Weights {
     const params: HostTensors = { ...weights.params };
-    for (const cell of this.cells) {
-      for (let e = 0; e < NB201_EDGES; e++) {
-        params[`${edgePath(cell, e)}.w`] = { shape: [sample.w[e].length], data: Float32Array.from(sample.w[e]) };
-        if (sample.probe) {
-          const channels = this.channelsOf(cell);
-          params[`${edgePath(cell, e)}.probe`] = { shape: [channels], data: new Float32Array(channels) };
-        }
+    for (const [edge, row] of this.owner) {
+      params[`${edge}.w`] = { shape: [sample.w[row].length], data: Float32Array.from(sample.w[row]) };
+      if (sample.probe) {
+        const channels = this.channelsOf(edge);
+        params[`${edge}.probe`] = { shape: [channels], data: new Float32Array(channels) };
       }
     }
     return { params, state: weights.state };
-  }
-
-  private channelsOf(cell: string): number {
-    const index = this.cells.indexOf(cell);
-    return this.shape.channels * 2 ** Math.floor(index / this.shape.cellsPerStage);
   }
 
   private async prepared(weights: Weights, sample: Pick<EdgeSample, "paths" | "w" | "probe">): Promise<Model> {
@@ -83,11 +90,9 @@ export class Nb201SupernetRunner {
     const grads: HostTensors = {};
     const dw = sample.w.map((row) => row.map(() => 0));
     const probeSum = sample.w.map(() => 0);
-    const owner = new Map<string, number>();
-    for (const cell of this.cells) for (let e = 0; e < NB201_EDGES; e++) owner.set(edgePath(cell, e), e);
     for (const [name, grad] of Object.entries(result.grads)) {
       const leaf = name.slice(name.lastIndexOf(".") + 1);
-      const edge = owner.get(name.slice(0, name.lastIndexOf(".")));
+      const edge = this.owner.get(name.slice(0, name.lastIndexOf(".")));
       if (edge !== undefined && leaf === "w") grad.data.forEach((g, j) => (dw[edge][j] += g));
       else if (edge !== undefined && leaf === "probe") probeSum[edge] += grad.data.reduce((a, b) => a + b, 0);
       else grads[name] = grad;
@@ -121,5 +126,12 @@ export class Nb201SupernetRunner {
 
   dispose(): void {
     this.models.dispose();
+  }
+}
+
+/** The NB201 supernet's runner (`SupernetRunner` on `nb201Layout(shape)`). */
+export class Nb201SupernetRunner extends SupernetRunner {
+  constructor(engine: Engine, readonly shape: SupernetShape, cacheSize = 16, partialChannels = 1) {
+    super(engine, nb201Layout(shape), cacheSize, partialChannels);
   }
 }

@@ -8,6 +8,7 @@ import { loadFashionMnist } from "../../nn/data/fashion-mnist.js";
 import { loadEngine } from "../../nn/engine/index.js";
 import { openOneshotStudy, recordEpochs } from "../../oneshot/record.js";
 import { ONESHOT_METHODS, oneshotSearch, type OneshotMethod } from "../../oneshot/search.js";
+import { ONESHOT_SPACES, type OneshotSpace } from "../../oneshot/layout.js";
 import { LATENCY_LOSS_DEFAULTS, type LatencyObjective } from "../../oneshot/hardware-loss.js";
 import { measureNb201LatencyTable, type Nb201LatencyTable } from "../../oneshot/latency-table.js";
 import type { Engine } from "../../nn/engine/engine.js";
@@ -21,7 +22,7 @@ interface OneshotOptions {
   trainLimit?: number;
   epochs: number;
   channels: number;
-  cells: number;
+  cells?: number;
   batchSize: number;
   candidates: number;
   evalImages: number;
@@ -58,12 +59,12 @@ export function registerOneshot(program: Command): void {
     .command("oneshot")
     .description("weight-sharing NAS: train a supernet (DARTS, PC-DARTS, GDAS, ProxylessNAS, FBNet, ENAS, SPOS, RSPS) and derive a genotype")
     .requiredOption("--method <name>", `one of ${ONESHOT_METHODS.join(", ")}`)
-    .option("--space <name>", "search space (nb201)", "nb201")
+    .option("--space <name>", `search space (${ONESHOT_SPACES.join(", ")})`, "nb201")
     .option("--dataset <name>", "dataset (fashion-mnist)", "fashion-mnist")
     .option("--train-limit <n>", "use only the first n training images", positiveInt)
     .option("--epochs <n>", "supernet training epochs", positiveInt, 50)
     .option("--channels <n>", "width C of the first stage", positiveInt, 16)
-    .option("--cells <n>", "cells per stage N", positiveInt, 5)
+    .option("--cells <n>", "nb201: cells per stage N (default 5); nb301: the number of cells (default 8)", positiveInt)
     .option("--batch-size <n>", "batch size of both steps", positiveInt, 64)
     .option("--candidates <n>", "SPOS/RSPS: cells ranked by the supernet", positiveInt, 100)
     .option("--eval-images <n>", "held-out images for the supernet accuracy", positiveInt, 1000)
@@ -80,7 +81,10 @@ export function registerOneshot(program: Command): void {
     .option("--json", "print only the final JSON line")
     .action(async (options: OneshotOptions) => {
       if (!(ONESHOT_METHODS as readonly string[]).includes(options.method)) throw new NascentError(`--method: unknown one-shot method '${options.method}' (expected one of ${ONESHOT_METHODS.join(", ")})`);
-      if (options.space !== "nb201") throw new NascentError(`--space: one-shot search supports nb201 for now, got '${options.space}'`);
+      if (!(ONESHOT_SPACES as readonly string[]).includes(options.space)) throw new NascentError(`--space: one-shot search supports ${ONESHOT_SPACES.join(", ")}, got '${options.space}'`);
+      const space = options.space as OneshotSpace;
+      if (space !== "nb201" && options.latencyTarget !== undefined) throw new NascentError(`--latency-target: the per-op latency table is measured on the nb201 space only, not ${space}`);
+      const cells = options.cells ?? (space === "nb301" ? 8 : 5);
       if (options.dataset !== "fashion-mnist") throw new NascentError(`--dataset: one-shot search supports fashion-mnist for now, got '${options.dataset}'`);
       const method = options.method as OneshotMethod;
       if (options.latencyDevice !== "engine") throw new NascentError(`--latency-device: one-shot search measures on 'engine' (this process's engine) for now, got '${options.latencyDevice}'`);
@@ -92,20 +96,21 @@ export function registerOneshot(program: Command): void {
       const storage = openStorage(options.storage);
       const progress = new TrainingProgress();
       try {
-        const shape = { channels: options.channels, cells: options.cells, epochs: options.epochs, batchSize: options.batchSize };
-        const study = await openOneshotStudy(storage, studyName, method, options.seed, shape);
+        const shape = { channels: options.channels, cells, epochs: options.epochs, batchSize: options.batchSize };
+        const study = await openOneshotStudy(storage, studyName, method, options.seed, shape, space);
         if (!options.resume && (await storage.nextTrialNumber(study.id)) > 0) {
           throw new NascentError(`--study: '${studyName}' already holds epochs of a run; add --resume to continue it, or pick another --study`);
         }
         const engine = await loadEngine();
-        const netShape = { channels: options.channels, cellsPerStage: options.cells, input: [...data.train.shape] as [number, number, number], classes: data.train.classes };
+        const netShape = { channels: options.channels, cellsPerStage: cells, input: [...data.train.shape] as [number, number, number], classes: data.train.classes };
         const latency: LatencyObjective | undefined =
           options.latencyTarget === undefined ? undefined : { table: await latencyTable(options, engine, netShape, checkpointDir), targetMs: options.latencyTarget, ...LATENCY_LOSS_DEFAULTS };
         const result = await oneshotSearch({
           method,
+          space,
           data,
           channels: options.channels,
-          cellsPerStage: options.cells,
+          cellsPerStage: cells,
           epochs: options.epochs,
           seed: options.seed,
           batchSize: options.batchSize,
@@ -119,7 +124,7 @@ export function registerOneshot(program: Command): void {
           resume: options.resume ?? false,
           onStep: (step, total, loss) => progress.update(0, step, total, loss),
           onEpoch: async (record, state) => {
-            await recordEpochs(storage, study, state.history);
+            await recordEpochs(storage, study, state.history, space);
             if (!options.json) process.stderr.write(`epoch ${record.epoch}: loss ${record.trainLoss.toFixed(4)}, supernet accuracy ${record.supernetAccuracy.toFixed(4)}${record.genotype ? `, ${record.genotype}` : ""}\n`);
           },
         });

@@ -6,6 +6,8 @@ import { canonicalJson } from "../../core/json.js";
 import type { Layer, Shape } from "../layers.js";
 import { mobilenetNetwork, mobilenetResolution } from "./mobilenet.js";
 import { nb201Network } from "./nb201.js";
+import { dartsNetwork } from "./darts.js";
+import { nb301Space, type Nb301Config } from "../../space/builtin/nb301.js";
 import { vitNetwork } from "./vit.js";
 
 /** A network for one config on one kind of data, and the input size it wants (images are resized to it). */
@@ -35,6 +37,8 @@ export const NETWORK_BUILDERS: Record<string, NetworkBuilder> = {
       return { network: mobilenetNetwork(config as MobilenetConfig, data.shape[2], data.classes), input: [side, side, data.shape[2]] };
     },
   },
+  /** DARTS's search-size network (C = 16, 8 cells), not its 36/20 evaluation network: CPU training. */
+  nb301: { space: nb301Space as Space<unknown>, build: (config, data) => ({ network: dartsNetwork(config as Nb301Config, { channels: 16, cells: 8, classes: data.classes }), input: [...data.shape] }) },
   vit: { space: vitSpace as Space<unknown>, build: (config, data) => ({ network: vitNetwork(config as VitConfig, data.classes), input: [...data.shape] }) },
 };
 

@@ -12,9 +12,10 @@ export interface CellLayer {
   nodes: CellEdge[][];
 }
 
-/** The NB201 'none' op: zeros of the input's shape. */
+/** The NB201/DARTS 'none' op: zeros of the input's shape, or of its stride-`stride` subsampling (a reduction edge). */
 export interface ZeroLayer {
   kind: "zero";
+  stride?: number;
 }
 
 declare module "./registry.js" {
@@ -51,8 +52,15 @@ registerKind<CellLayer>({
   },
 });
 
+const strided = (input: readonly number[], stride: number): number[] => (stride === 1 ? [...input] : [Math.ceil(input[0] / stride), Math.ceil(input[1] / stride), ...input.slice(2)]);
+
 registerKind<ZeroLayer>({
   kind: "zero",
-  output: (_, input) => input,
-  lower: (_, x, context) => context.graph.add({ op: "zeros" }, [x], context.path, context.shape(x)),
+  output: (layer, input) => strided(input, layer.stride ?? 1),
+  lower(layer, x, context) {
+    const stride = layer.stride ?? 1;
+    const shape = strided(context.shape(x), stride);
+    const source = stride === 1 ? x : context.graph.add({ op: "pool", mode: "max", kernel: 1, stride, padding: 0 }, [x], context.path, shape);
+    return context.graph.add({ op: "zeros" }, [source], context.path, shape);
+  },
 });

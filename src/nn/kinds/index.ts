@@ -1,6 +1,7 @@
 /** The built-in layer kinds: importing this module registers them. A new kind adds one line here. */
 import "./activation.js";
 import "./cell.js";
+import "./cell-stack.js";
 import "./containers.js";
 import "./conv.js";
 import "./dense.js";
@@ -13,6 +14,7 @@ import "./transformer.js";
 
 export type { ActivationLayer, Activation, DropoutLayer } from "./activation.js";
 export type { CellEdge, CellLayer, ZeroLayer } from "./cell.js";
+export type { CellStackLayer, StackCell, SubsampleLayer } from "./cell-stack.js";
 export type { ConcatLayer, ResidualLayer, SequentialLayer } from "./containers.js";
 export type { ConvLayer } from "./conv.js";
 export type { DenseLayer } from "./dense.js";
