@@ -7,7 +7,8 @@
  *
  *   NASCENT_THREADS=1 node dist/bench/zero-cost-proxies.js [--archs 1000] [--proxies snip,grad_norm,...] [--minutes M]
  *
- * --minutes stops computing after M minutes and summarizes the cells measured so far (per proxy).
+ * --minutes stops computing after M minutes and summarizes the cells measured so far (per proxy);
+ * --summary-only computes nothing (another process may be filling the cache).
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -15,7 +16,9 @@ import { nb201Table } from "../src/evaluate/nb201.js";
 import { nb201Network } from "../src/nn/builders/nb201.js";
 import { loadEngine } from "../src/nn/engine/index.js";
 import { naswot } from "../src/predict/zero-cost/naswot.js";
-import { gaussianBatch, grasp, jacobCov, saliency } from "../src/predict/zero-cost/saliency.js";
+import { gaussianBatch, jacobCov, saliency } from "../src/predict/zero-cost/saliency.js";
+import { grasp } from "../src/predict/zero-cost/grasp.js";
+import { fisher } from "../src/predict/zero-cost/fisher.js";
 import { majorityVote, spearman } from "../src/predict/zero-cost/rank.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
@@ -23,11 +26,12 @@ import { Rng } from "../src/core/rng.js";
 const { values } = parseArgs({
   options: {
     archs: { type: "string", default: "1000" },
-    proxies: { type: "string", default: "naswot,snip,grad_norm,jacob_cov,grasp" },
+    proxies: { type: "string", default: "grasp,fisher,naswot,snip,jacob_cov" },
     cache: { type: "string", default: "docs/bench/zero-cost-nb201.jsonl" },
     synflow: { type: "string", default: "docs/bench/synflow-nb201.jsonl" },
     out: { type: "string", default: "docs/bench/zero-cost-nb201.json" },
     minutes: { type: "string", default: "Infinity" },
+    "summary-only": { type: "boolean", default: false },
   },
 });
 const proxies = values.proxies!.split(",");
@@ -56,7 +60,7 @@ await loadEngine();
 const BATCH = 64;
 const deadline = Date.now() + Number(values.minutes) * 60_000;
 for (const [i, key] of wanted.entries()) {
-  if (Date.now() > deadline) break;
+  if (values["summary-only"] || Date.now() > deadline) break;
   const config = nb201Space.validate({ edges: key.split("+").flatMap((part) => part.split("|").filter(Boolean).map((op) => op.split("~")[0])) });
   const network = nb201Network(config, 10);
   const batch = gaussianBatch(BATCH, [32, 32, 3], 10, Rng.derive("zc-batch", key));
@@ -69,6 +73,7 @@ for (const [i, key] of wanted.entries()) {
     if (proxy === "naswot") found.push([proxy, await naswot(network, batch, weights)]);
     else if (proxy === "jacob_cov") found.push([proxy, await jacobCov(network, batch, weights)]);
     else if (proxy === "grasp") found.push([proxy, await grasp(network, batch, weights)]);
+    else if (proxy === "fisher") found.push([proxy, await fisher(network, batch, weights)]);
     else if (proxy === "snip" || proxy === "grad_norm") {
       const { snip, gradNorm } = await saliency(network, batch, weights);
       found.push(["snip", snip], ["grad_norm", gradNorm]);

@@ -1,7 +1,9 @@
 import { networkBuilderFor } from "../nn/builders/index.js";
 import { loadEngine } from "../nn/engine/index.js";
 import { naswot } from "../predict/zero-cost/naswot.js";
-import { gaussianBatch, grasp, jacobCov, saliency } from "../predict/zero-cost/saliency.js";
+import { gaussianBatch, jacobCov, saliency } from "../predict/zero-cost/saliency.js";
+import { grasp } from "../predict/zero-cost/grasp.js";
+import { fisher } from "../predict/zero-cost/fisher.js";
 import { synflow } from "../predict/zero-cost/synflow.js";
 import { zenScore } from "../predict/zero-cost/zen.js";
 import type { Space } from "../space/space.js";
@@ -9,7 +11,7 @@ import { NascentError } from "../core/errors.js";
 import type { EvaluationContext, Evaluator, Metrics } from "./evaluator.js";
 
 /** Zero-cost proxies an evaluator can score by (`zc:NAME`); higher is better for each. */
-export const ZERO_COST_PROXIES = ["synflow", "snip", "grad_norm", "grasp", "jacob_cov", "naswot", "zen"] as const;
+export const ZERO_COST_PROXIES = ["synflow", "snip", "grad_norm", "grasp", "fisher", "jacob_cov", "naswot", "zen"] as const;
 export type ZeroCostProxy = (typeof ZERO_COST_PROXIES)[number];
 
 /** CIFAR-shaped input: the NB201 networks' own resolution and class count. */
@@ -18,7 +20,7 @@ const BATCH = 64;
 
 /**
  * `zc:NAME`: scores a config by a zero-cost proxy of its network at initialization, no training. synflow
- * needs no data; snip, grad_norm, grasp, jacob_cov and naswot use a batch of 64 N(0, 1) images with random labels (no dataset
+ * needs no data; snip, grad_norm, grasp, fisher, jacob_cov and naswot use a batch of 64 N(0, 1) images with random labels (no dataset
  * is given; Zen-score's input is N(0, 1) by definition), recorded in the metric `zc_gaussian_input` = 1. Metrics: the proxy, and `zc_seconds` (its cost).
  */
 export function zeroCostEvaluator(proxy: string): Evaluator {
@@ -53,6 +55,7 @@ export function zeroCostEvaluator(proxy: string): Evaluator {
         if (proxy === "jacob_cov") value = await jacobCov(network, batch, weights);
         else if (proxy === "naswot") value = await naswot(network, batch, weights);
         else if (proxy === "grasp") value = await grasp(network, batch, weights);
+        else if (proxy === "fisher") value = await fisher(network, batch, weights);
         else {
           const { snip, gradNorm } = await saliency(network, batch, weights);
           value = proxy === "snip" ? snip : gradNorm;
