@@ -1,7 +1,7 @@
 /**
  * Every zero-cost proxy over the same random NAS-Bench-201 cells as bench/zero-cost-random.ts (seed 0):
  * Spearman with CIFAR-10 and CIFAR-100 test accuracy and seconds per architecture, on the default engine.
- * Data-dependent proxies run on a batch of 64 N(0, 1) images with random labels (no CIFAR images ship with
+ * Data-dependent proxies run on a batch of 64 N(0, 1) images (Zen-score: its own 16) with random labels (no CIFAR images ship with
  * nascent). Results are appended to a JSONL cache per cell, so a long run resumes where it stopped; synflow
  * is read from bench/zero-cost-random.ts's cache.
  *
@@ -19,6 +19,7 @@ import { naswot } from "../src/predict/zero-cost/naswot.js";
 import { gaussianBatch, jacobCov, saliency } from "../src/predict/zero-cost/saliency.js";
 import { grasp } from "../src/predict/zero-cost/grasp.js";
 import { fisher } from "../src/predict/zero-cost/fisher.js";
+import { zenScore } from "../src/predict/zero-cost/zen.js";
 import { majorityVote, spearman } from "../src/predict/zero-cost/rank.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
@@ -26,7 +27,7 @@ import { Rng } from "../src/core/rng.js";
 const { values } = parseArgs({
   options: {
     archs: { type: "string", default: "1000" },
-    proxies: { type: "string", default: "grasp,fisher,naswot,snip,jacob_cov" },
+    proxies: { type: "string", default: "grasp,fisher,zen,naswot,snip,jacob_cov" },
     cache: { type: "string", default: "docs/bench/zero-cost-nb201.jsonl" },
     synflow: { type: "string", default: "docs/bench/synflow-nb201.jsonl" },
     out: { type: "string", default: "docs/bench/zero-cost-nb201.json" },
@@ -74,6 +75,7 @@ for (const [i, key] of wanted.entries()) {
     else if (proxy === "jacob_cov") found.push([proxy, await jacobCov(network, batch, weights)]);
     else if (proxy === "grasp") found.push([proxy, await grasp(network, batch, weights)]);
     else if (proxy === "fisher") found.push([proxy, await fisher(network, batch, weights)]);
+    else if (proxy === "zen") found.push([proxy, await zenScore(network, [32, 32, 3], weights)]);
     else if (proxy === "snip" || proxy === "grad_norm") {
       const { snip, gradNorm } = await saliency(network, batch, weights);
       found.push(["snip", snip], ["grad_norm", gradNorm]);

@@ -44,11 +44,7 @@ export function zeroCostEvaluator(proxy: string): Evaluator {
       const started = performance.now();
       let value: number;
       if (proxy === "synflow") value = await synflow(network, input, context.rng.fork("weights"));
-      else if (proxy === "zen") {
-        // Zen-score still runs on the jax-only direct API (it reads BatchNorm's batch variances).
-        await loadEngine("jax");
-        value = zenScore(network, input, context.rng.fork("weights"));
-      }
+      else if (proxy === "zen") value = await zenScore(network, input, context.rng.fork("weights"));
       else {
         const batch = gaussianBatch(BATCH, input, DATA.classes, context.rng.fork("batch"));
         const weights = context.rng.fork("weights");
