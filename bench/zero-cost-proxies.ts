@@ -21,6 +21,7 @@ import { grasp } from "../src/predict/zero-cost/grasp.js";
 import { fisher } from "../src/predict/zero-cost/fisher.js";
 import { zenScore } from "../src/predict/zero-cost/zen.js";
 import { majorityVote, spearman } from "../src/predict/zero-cost/rank.js";
+import { copelandScore } from "../src/predict/zero-cost/vote.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
 
@@ -103,6 +104,12 @@ const rows = summarized.map((proxy) => {
     secondsPerArch: seconds,
   };
 });
+// synflow on exactly the cells every other proxy reached, for a like-for-like comparison.
+const common = wanted.filter((k) => summarized.every((p) => done.has(`${p} ${k}`)));
+if (common.length > 2) {
+  const flow = common.map((k) => done.get(`synflow ${k}`)!.value);
+  rows.push({ proxy: "synflow, on the cells every proxy reached", archs: common.length, spearmanC10: spearman(flow, common.map((k) => accuracy.get(k)!.c10)), spearmanC100: spearman(flow, common.map((k) => accuracy.get(k)!.c100)), secondsPerArch: NaN });
+}
 // Abdelfattah et al.'s vote of synflow, jacob_cov and snip, over the cells all three scored.
 const voters = ["synflow", "jacob_cov", "snip"];
 const voted = wanted.filter((k) => voters.every((p) => done.has(`${p} ${k}`)));
@@ -110,6 +117,17 @@ if (voted.length > 2) {
   const wins = majorityVote(voters.map((p) => voted.map((k) => done.get(`${p} ${k}`)!.value)));
   const seconds = voted.reduce((s, k) => s + voters.reduce((t, p) => t + done.get(`${p} ${k}`)!.seconds, 0), 0) / voted.length;
   rows.push({ proxy: "vote (synflow, jacob_cov, snip)", archs: voted.length, spearmanC10: spearman(wins, voted.map((k) => accuracy.get(k)!.c10)), spearmanC100: spearman(wins, voted.map((k) => accuracy.get(k)!.c100)), secondsPerArch: seconds });
+}
+// zc:vote's form: each cell's Copeland score against a fixed reference pool (the first 50 cells the three
+// voters scored), over the other cells; each query costs its own three proxies.
+const POOL = 50;
+if (voted.length > POOL + 2) {
+  const row = (k: string) => voters.map((p) => done.get(`${p} ${k}`)!.value);
+  const pool = voted.slice(0, POOL).map(row);
+  const rest = voted.slice(POOL);
+  const wins = rest.map((k) => copelandScore(row(k), pool));
+  const seconds = rest.reduce((s, k) => s + voters.reduce((t, p) => t + done.get(`${p} ${k}`)!.seconds, 0), 0) / rest.length;
+  rows.push({ proxy: `zc:vote (against a ${POOL}-cell reference pool)`, archs: rest.length, spearmanC10: spearman(wins, rest.map((k) => accuracy.get(k)!.c10)), spearmanC100: spearman(wins, rest.map((k) => accuracy.get(k)!.c100)), secondsPerArch: seconds });
 }
 console.log("| proxy | cells | Spearman CIFAR-10 | Spearman CIFAR-100 | s / cell |\n|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.proxy} | ${r.archs} | ${r.spearmanC10.toFixed(3)} | ${r.spearmanC100.toFixed(3)} | ${r.secondsPerArch.toFixed(2)} |`);
