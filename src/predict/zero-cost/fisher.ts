@@ -20,7 +20,9 @@ const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
  * Every conv and dense layer of `graph` with the node fisher gates: the layer's output after a conv's own
- * bias (NASLib hooks the output of nn.Conv2d / nn.Linear, bias included). Throws when there is none.
+ * bias (NASLib hooks the output of nn.Conv2d / nn.Linear, bias included). Channels are the last axis, so
+ * a dense layer on tokens [T, D] sums over T (NASLib's hook would take T as the channel axis there). Throws
+ * when there is none.
  */
 export function fisherLayers(graph: Graph): (GatedLayer & { node: number })[] {
   const layers = graph.nodes.flatMap((node, id) => {
