@@ -56,7 +56,8 @@ const read = (path: string, parse: (r: Record<string, unknown>) => Record_) => {
   }
 };
 read(values.synflow!, (r) => ({ arch: r.arch as string, proxy: "synflow", value: r.synflow as number, seconds: r.seconds as number }));
-read(values.cache!, (r) => r as unknown as Record_);
+// JSON stores -Infinity (a zeroed BatchNorm input, a singular NASWOT kernel) as null; NASLib scores it -1e8.
+read(values.cache!, (r) => ({ ...(r as unknown as Record_), value: typeof r.value === "number" && Number.isFinite(r.value) ? r.value : -1e8 }));
 
 await loadEngine();
 const BATCH = 64;

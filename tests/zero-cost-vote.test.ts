@@ -62,3 +62,12 @@ test("Zen-score on the engine equals the formula computed by hand for a 1x1 conv
   const expected = Math.log(difference / batch) + Math.log(Math.sqrt((first[0].variance + first[1].variance) / 2));
   assert.ok(Math.abs(score - expected) < 1e-4, `zen ${score}, by hand ${expected}`);
 });
+
+test("a cell whose none edges zero a BatchNorm's input scores zc:zen -1e8 (NASLib's value for a non-finite score), not a failed trial", async () => {
+  await loadEngine();
+  const evaluator = zeroCostEvaluator("zen");
+  evaluator.checkSpace(nb201Space);
+  const config = nb201Space.validate({ edges: ["none", "none", "skip_connect", "nor_conv_3x3", "none", "nor_conv_3x3"] });
+  const context = { trialNumber: 0, rng: Rng.derive("zen-none"), report: async () => {}, shouldPrune: () => false, signal: new AbortController().signal };
+  assert.equal((await evaluator.evaluate(config, context)).zen, -1e8);
+});

@@ -27,6 +27,7 @@ const BATCH = 64;
  * config's Copeland score under the majority of synflow, jacob_cov and snip against a seeded reference
  * pool of the space (`options.votePool`, default 50 configs, seed 0), whose scores are computed once per
  * process; each query then costs its own three proxies, and `zc_pool_seconds` reports the pool's cost.
+ * A non-finite score is recorded as -1e8, as NASLib does.
  */
 export function zeroCostEvaluator(proxy: string, options: { votePool?: VotePoolOptions } = {}): Evaluator {
   if (!(ZERO_COST_PROXIES as readonly string[]).includes(proxy)) throw new NascentError(`unknown zero-cost proxy 'zc:${proxy}' (expected one of ${ZERO_COST_PROXIES.map((p) => `zc:${p}`).join(", ")})`);
@@ -72,6 +73,9 @@ export function zeroCostEvaluator(proxy: string, options: { votePool?: VotePoolO
           value = proxy === "snip" ? snip : gradNorm;
         }
       }
+      // NASLib's ZeroCost.query: a non-finite score (a cell whose `none` edges zero a BatchNorm's input, so
+      // its log-variance is -∞; a singular NASWOT kernel) ranks last as -1e8 instead of failing the trial.
+      if (!Number.isFinite(value)) value = -1e8;
       return { [proxy]: value, zc_seconds: (performance.now() - started) / 1000, zc_gaussian_input: proxy === "synflow" ? 0 : 1 };
     },
   };

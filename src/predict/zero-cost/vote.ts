@@ -18,12 +18,13 @@ export interface VotePoolOptions {
 /** 50 cells: a vote's resolution is 1/50, and the pool costs 50 architectures' three proxies once per process. */
 export const DEFAULT_VOTE_POOL: VotePoolOptions = { size: 50, seed: 0 };
 
-/** The voters' scores of one network ([synflow, jacob_cov, snip]); weights from `rng`'s forks, data-dependent ones on `batch`. */
+/** The voters' scores of one network ([synflow, jacob_cov, snip], non-finite ones as -1e8); weights from `rng`'s forks, data-dependent ones on `batch`. */
 export async function voterScores(network: Layer, batch: ProxyBatch, rng: Rng, engine?: Engine): Promise<number[]> {
   const flow = await synflow(network, batch.shape, rng.fork("synflow"), engine);
   const jacobian = await jacobCov(network, batch, rng.fork("jacob_cov"), engine);
   const { snip } = await saliency(network, batch, rng.fork("snip"), engine);
-  return [flow, jacobian, snip];
+  // A non-finite score ranks last, as NASLib's -1e8.
+  return [flow, jacobian, snip].map((v) => (Number.isFinite(v) ? v : -1e8));
 }
 
 /**
