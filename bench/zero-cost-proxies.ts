@@ -39,6 +39,8 @@ const { values } = parseArgs({
 const proxies = values.proxies!.split(",");
 const table = nb201Table();
 const [arch, c10, c100] = ["arch", "c10_test", "c100_test"].map((c) => table.columnIndex(c));
+const flopsColumn = table.columnIndex("flops_c10_M");
+const flopsOf = new Map(table.rows.map((row) => [row[arch], Number(row[flopsColumn])]));
 const accuracy = new Map(table.rows.map((row) => [row[arch], { c10: Number(row[c10]), c100: Number(row[c100]) }]));
 const rng = Rng.derive("zero-cost-random", 0);
 const wanted: string[] = [];
@@ -109,6 +111,8 @@ const rows = summarized.map((proxy) => {
 const common = wanted.filter((k) => summarized.every((p) => done.has(`${p} ${k}`)));
 if (common.length > 2) {
   const flow = common.map((k) => done.get(`synflow ${k}`)!.value);
+  const flops = common.map((k) => flopsOf.get(k)!);
+  rows.push({ proxy: "FLOPs (free), on the cells every proxy reached", archs: common.length, spearmanC10: spearman(flops, common.map((k) => accuracy.get(k)!.c10)), spearmanC100: spearman(flops, common.map((k) => accuracy.get(k)!.c100)), secondsPerArch: 0 });
   rows.push({ proxy: "synflow, on the cells every proxy reached", archs: common.length, spearmanC10: spearman(flow, common.map((k) => accuracy.get(k)!.c10)), spearmanC100: spearman(flow, common.map((k) => accuracy.get(k)!.c100)), secondsPerArch: NaN });
 }
 // Abdelfattah et al.'s vote of synflow, jacob_cov and snip, over the cells all three scored.
