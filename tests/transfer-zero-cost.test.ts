@@ -67,5 +67,5 @@ test("Zen-score rates a deeper, wider network above a single conv layer", async 
   const head: Layer[] = [{ kind: "globalPool" }, { kind: "dense", out: 3 }];
   const shallow = seq(conv(4, 3), bn(), act("relu"), ...head);
   const deep = seq(conv(4, 3), bn(), act("relu"), conv(8, 3), bn(), act("relu"), conv(8, 3), bn(), act("relu"), ...head);
-  assert.ok(zenScore(deep, [8, 8, 2], Rng.derive("zen")) > zenScore(shallow, [8, 8, 2], Rng.derive("zen")) + 1);
+  assert.ok((await zenScore(deep, [8, 8, 2], Rng.derive("zen"))) > (await zenScore(shallow, [8, 8, 2], Rng.derive("zen"))) + 1);
 });

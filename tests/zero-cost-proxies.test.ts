@@ -6,7 +6,8 @@ import { lowerNetwork } from "../src/nn/graph/lower.js";
 import { agreementKernel, naswot, reluReadout } from "../src/predict/zero-cost/naswot.js";
 import { logAbsDeterminant } from "../src/predict/zero-cost/linalg.js";
 import { majorityVote } from "../src/predict/zero-cost/rank.js";
-import { gaussianBatch, grasp, jacobCov, saliency } from "../src/predict/zero-cost/saliency.js";
+import { gaussianBatch, jacobCov, saliency } from "../src/predict/zero-cost/saliency.js";
+import { grasp } from "../src/predict/zero-cost/grasp.js";
 import { initNetwork } from "../src/nn/init.js";
 import { Rng } from "../src/core/rng.js";
 

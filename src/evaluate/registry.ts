@@ -67,7 +67,7 @@ export const BENCHMARKS = new Registry<Promise<Evaluator>, string[]>("benchmark"
     },
   });
 
-export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "sleep:<ms>", "zc:<synflow|snip|grad_norm|jacob_cov|zen>"];
+export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "sleep:<ms>", "zc:<synflow|snip|grad_norm|grasp|fisher|jacob_cov|naswot|zen|vote>"];
 
 /** Resolves a benchmark name as given on the command line to an evaluator; errors name the form expected. */
 export async function resolveBenchmark(name: string): Promise<Evaluator> {

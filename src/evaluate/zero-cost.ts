@@ -1,15 +1,18 @@
 import { networkBuilderFor } from "../nn/builders/index.js";
 import { loadEngine } from "../nn/engine/index.js";
 import { naswot } from "../predict/zero-cost/naswot.js";
-import { gaussianBatch, grasp, jacobCov, saliency } from "../predict/zero-cost/saliency.js";
+import { gaussianBatch, jacobCov, saliency } from "../predict/zero-cost/saliency.js";
+import { grasp } from "../predict/zero-cost/grasp.js";
+import { fisher } from "../predict/zero-cost/fisher.js";
 import { synflow } from "../predict/zero-cost/synflow.js";
 import { zenScore } from "../predict/zero-cost/zen.js";
+import { copelandScore, DEFAULT_VOTE_POOL, votePool, voteBatch, voterScores, type VotePoolOptions } from "../predict/zero-cost/vote.js";
 import type { Space } from "../space/space.js";
 import { NascentError } from "../core/errors.js";
 import type { EvaluationContext, Evaluator, Metrics } from "./evaluator.js";
 
 /** Zero-cost proxies an evaluator can score by (`zc:NAME`); higher is better for each. */
-export const ZERO_COST_PROXIES = ["synflow", "snip", "grad_norm", "grasp", "jacob_cov", "naswot", "zen"] as const;
+export const ZERO_COST_PROXIES = ["synflow", "snip", "grad_norm", "grasp", "fisher", "jacob_cov", "naswot", "zen", "vote"] as const;
 export type ZeroCostProxy = (typeof ZERO_COST_PROXIES)[number];
 
 /** CIFAR-shaped input: the NB201 networks' own resolution and class count. */
@@ -18,10 +21,15 @@ const BATCH = 64;
 
 /**
  * `zc:NAME`: scores a config by a zero-cost proxy of its network at initialization, no training. synflow
- * needs no data; snip, grad_norm, grasp, jacob_cov and naswot use a batch of 64 N(0, 1) images with random labels (no dataset
- * is given; Zen-score's input is N(0, 1) by definition), recorded in the metric `zc_gaussian_input` = 1. Metrics: the proxy, and `zc_seconds` (its cost).
+ * needs no data; snip, grad_norm, grasp, fisher, jacob_cov and naswot use a batch of 64 N(0, 1) images
+ * with random labels (no dataset is given; Zen-score's input is N(0, 1) by definition), recorded in the
+ * metric `zc_gaussian_input` = 1. Metrics: the proxy, and `zc_seconds` (its cost). `zc:vote` is the
+ * config's Copeland score under the majority of synflow, jacob_cov and snip against a seeded reference
+ * pool of the space (`options.votePool`, default 50 configs, seed 0), whose scores are computed once per
+ * process; each query then costs its own three proxies, and `zc_pool_seconds` reports the pool's cost.
+ * A non-finite score is recorded as -1e8, as NASLib does.
  */
-export function zeroCostEvaluator(proxy: string): Evaluator {
+export function zeroCostEvaluator(proxy: string, options: { votePool?: VotePoolOptions } = {}): Evaluator {
   if (!(ZERO_COST_PROXIES as readonly string[]).includes(proxy)) throw new NascentError(`unknown zero-cost proxy 'zc:${proxy}' (expected one of ${ZERO_COST_PROXIES.map((p) => `zc:${p}`).join(", ")})`);
   let space: Space<unknown> | null = null;
   return {
@@ -30,6 +38,7 @@ export function zeroCostEvaluator(proxy: string): Evaluator {
       { name: proxy, direction: "maximize", description: `zero-cost proxy ${proxy} at initialization` },
       { name: "zc_seconds", direction: "minimize", description: "seconds the proxy took" },
       { name: "zc_gaussian_input", direction: "minimize", description: "1 when the proxy ran on N(0, 1) noise (no dataset given), 0 when it needs no input data" },
+      ...(proxy === "vote" ? [{ name: "zc_pool_seconds", direction: "minimize" as const, description: "seconds the shared reference pool took (once per process)" }] : []),
     ],
     checkSpace(s: Space<unknown>): void {
       networkBuilderFor(s);
@@ -42,10 +51,15 @@ export function zeroCostEvaluator(proxy: string): Evaluator {
       const started = performance.now();
       let value: number;
       if (proxy === "synflow") value = await synflow(network, input, context.rng.fork("weights"));
-      else if (proxy === "zen") {
-        // Zen-score still runs on the jax-only direct API (it reads BatchNorm's batch variances).
-        await loadEngine("jax");
-        value = zenScore(network, input, context.rng.fork("weights"));
+      else if (proxy === "zen") value = await zenScore(network, input, context.rng.fork("weights"));
+      else if (proxy === "vote") {
+        const poolOptions = options.votePool ?? DEFAULT_VOTE_POOL;
+        const builder = networkBuilderFor(space);
+        const pool = await votePool(space, (c) => builder.build(c, DATA), DATA.classes, poolOptions);
+        const queryStarted = performance.now();
+        const scores = await voterScores(network, voteBatch(input, DATA.classes, poolOptions.seed), context.rng.fork("weights"));
+        const seconds = (performance.now() - queryStarted) / 1000;
+        return { vote: copelandScore(scores, pool.scores), zc_seconds: seconds, zc_gaussian_input: 1, zc_pool_seconds: pool.seconds };
       }
       else {
         const batch = gaussianBatch(BATCH, input, DATA.classes, context.rng.fork("batch"));
@@ -53,11 +67,15 @@ export function zeroCostEvaluator(proxy: string): Evaluator {
         if (proxy === "jacob_cov") value = await jacobCov(network, batch, weights);
         else if (proxy === "naswot") value = await naswot(network, batch, weights);
         else if (proxy === "grasp") value = await grasp(network, batch, weights);
+        else if (proxy === "fisher") value = await fisher(network, batch, weights);
         else {
           const { snip, gradNorm } = await saliency(network, batch, weights);
           value = proxy === "snip" ? snip : gradNorm;
         }
       }
+      // NASLib's ZeroCost.query: a non-finite score (a cell whose `none` edges zero a BatchNorm's input, so
+      // its log-variance is -∞; a singular NASWOT kernel) ranks last as -1e8 instead of failing the trial.
+      if (!Number.isFinite(value)) value = -1e8;
       return { [proxy]: value, zc_seconds: (performance.now() - started) / 1000, zc_gaussian_input: proxy === "synflow" ? 0 : 1 };
     },
   };

@@ -1,4 +1,4 @@
-import type { Engine, HostTensors } from "../../nn/engine/engine.js";
+import type { Engine } from "../../nn/engine/engine.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import type { Rng } from "../../core/rng.js";
 import { compileProxyModel, sumOverWeights } from "./compiled.js";
@@ -40,43 +40,6 @@ export async function saliency(network: Layer, batch: ProxyBatch, rng: Rng, engi
     const snip = sumOverWeights(params, grads, isWeight, sumAbsProduct);
     const gradNorm = sumOverWeights(params, grads, isWeight, (_, g) => Math.sqrt(g.reduce((s, v) => s + v * v, 0)));
     return { snip, gradNorm };
-  } finally {
-    model.dispose();
-  }
-}
-
-/**
- * GraSP (Wang et al. 2020), NASLib's zero-cost form: -Σ θ ⊙ (H g) over conv and dense weights, g = ∂L/∂θ
- * of the mean cross-entropy at initialization (BatchNorm in training mode) and H its Hessian over the same
- * weights. NASLib takes Hg by double backpropagation; the engines expose first derivatives only, so Hg is
- * the central difference (∇L(θ + εg) − ∇L(θ − εg)) / 2ε with ε‖g‖ = 1e-3 ‖θ‖, which is exact for the
- * quadratic part of L and accurate to O(ε²) beyond it.
- */
-export async function grasp(network: Layer, batch: ProxyBatch, rng: Rng, engine?: Engine): Promise<number> {
-  const { model, params, state } = await compileProxyModel(network, batch.shape, rng, { engine });
-  const n = batch.labels.length;
-  const loss = { kind: "crossEntropy" as const, labels: batch.labels };
-  try {
-    const { grads } = await model.valueAndGrad(batch.images, n, loss, { training: true });
-    const weights = Object.keys(params).filter(isWeight);
-    const norm = (get: (name: string) => Float32Array) => Math.sqrt(weights.reduce((s, name) => s + get(name).reduce((t, v) => t + v * v, 0), 0));
-    const gradNorm = norm((name) => grads[name].data);
-    if (gradNorm === 0) return 0;
-    const epsilon = (1e-3 * norm((name) => params[name].data)) / gradNorm;
-    const shifted = async (sign: number): Promise<HostTensors> => {
-      const moved: HostTensors = { ...params };
-      for (const name of weights) moved[name] = { shape: params[name].shape, data: params[name].data.map((v, i) => v + sign * epsilon * grads[name].data[i]) };
-      await model.setWeights({ params: moved, state });
-      return (await model.valueAndGrad(batch.images, n, loss, { training: true })).grads;
-    };
-    const plus = await shifted(1);
-    const minus = await shifted(-1);
-    let score = 0;
-    for (const name of weights) {
-      const theta = params[name].data;
-      for (let i = 0; i < theta.length; i++) score -= (theta[i] * (plus[name].data[i] - minus[name].data[i])) / (2 * epsilon);
-    }
-    return score;
   } finally {
     model.dispose();
   }
