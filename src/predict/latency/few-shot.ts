@@ -14,6 +14,11 @@ import { leastSquares } from "../linear/least-squares.js";
 export interface LatencyPrior {
   mean: number[];
   covariance: Matrix;
+  /**
+   * Directions the target may differ from the sources along, by an amount none of them shows (e.g. dead-op
+   * pruning, nb201DeadOpDirection): the covariance gains v d dᵀ for each, v chosen by the evidence.
+   */
+  directions?: number[][];
 }
 
 /**
@@ -51,10 +56,12 @@ export function predictLatency(model: LinearLatencyModel, features: readonly num
 }
 
 const NOISE_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
+const DIRECTION_GRID = [0, 0.1, 0.3, 1, 3];
 
 /**
  * Adapts the prior to a target device from a few measured architectures (`features` rows, `latency` ms):
- * normalises by their mean latency, picks the noise variance on a grid by the evidence p(y | noise)
+ * normalises by their mean latency, picks the noise variance (and the prior's extra variance along its
+ * `directions`, where it has some) on a grid by the evidence p(y | noise)
  * (Bishop, PRML eq. 3.86, here with a full prior covariance), and returns the posterior-mean model (eq. 3.53).
  */
 export function adaptToDevice(prior: LatencyPrior, features: Matrix, latency: ArrayLike<number>): LinearLatencyModel {
@@ -63,16 +70,19 @@ export function adaptToDevice(prior: LatencyPrior, features: Matrix, latency: Ar
   for (let i = 0; i < latency.length; i++) scale += latency[i] / latency.length;
   const y = Array.from(latency, (v) => v / scale);
   const design = features.map((row) => [1, ...row]);
-  const priorTimesDesign = design.map((row) => matVec(prior.covariance, row));
   const residual = y.map((v, i) => v - design[i].reduce((sum, x, j) => sum + x * prior.mean[j], 0));
-  let best = { evidence: -Infinity, noise: NOISE_GRID[0] };
-  for (const noise of NOISE_GRID) {
-    const marginal = design.map((row, i) => priorTimesDesign.map((other, k) => row.reduce((sum, x, j) => sum + x * other[j], 0) + (i === k ? noise : 0)));
-    const alpha = solveSpd(marginal, residual);
-    const evidence = -0.5 * residual.reduce((sum, r, i) => sum + r * alpha[i], 0) - 0.5 * logDetSpd(marginal);
-    if (evidence > best.evidence) best = { evidence, noise };
+  let best = { evidence: -Infinity, noise: NOISE_GRID[0], covariance: prior.covariance };
+  for (const v of prior.directions?.length ? DIRECTION_GRID : [0]) {
+    const covariance = prior.covariance.map((row, i) => row.map((c, j) => c + v * (prior.directions ?? []).reduce((sum, d) => sum + d[i] * d[j], 0)));
+    const priorTimesDesign = design.map((row) => matVec(covariance, row));
+    for (const noise of NOISE_GRID) {
+      const marginal = design.map((row, i) => priorTimesDesign.map((other, k) => row.reduce((sum, x, j) => sum + x * other[j], 0) + (i === k ? noise : 0)));
+      const alpha = solveSpd(marginal, residual);
+      const evidence = -0.5 * residual.reduce((sum, r, i) => sum + r * alpha[i], 0) - 0.5 * logDetSpd(marginal);
+      if (evidence > best.evidence) best = { evidence, noise, covariance };
+    }
   }
-  const precision = inverseSpd(prior.covariance);
+  const precision = inverseSpd(best.covariance);
   const p = prior.mean.length;
   const posteriorPrecision = precision.map((row, i) => row.map((v, j) => v + design.reduce((sum, x) => sum + x[i] * x[j], 0) / best.noise));
   const rhs = Array.from({ length: p }, (_, i) => matVec([precision[i]], prior.mean)[0] + design.reduce((sum, x, r) => sum + x[i] * y[r], 0) / best.noise);

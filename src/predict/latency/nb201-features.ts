@@ -40,3 +40,14 @@ export function nb201LatencyFeatures(arch: string): number[] {
   const alive = NB201_COSTLY_OPS.map((op) => ops.filter((o, i) => o === op && live[i]).length);
   return [...all, ...alive];
 }
+
+/**
+ * The dead-op direction of a prior over linear models of nb201LatencyFeatures (intercept first): each op's
+ * consensus cost moved from its count on every edge to its count on live edges, what a framework that
+ * prunes dead subgraphs (TFLite) does and no eager source device shows. For LatencyPrior.directions.
+ */
+export function nb201DeadOpDirection(priorMean: readonly number[]): number[] {
+  const ops = NB201_COSTLY_OPS.length;
+  if (priorMean.length !== 1 + 2 * ops) throw new Error(`nb201DeadOpDirection: a prior over ${1 + 2 * ops} coefficients expected, got ${priorMean.length}`);
+  return [0, ...priorMean.slice(1, 1 + ops).map((m) => -m), ...priorMean.slice(1, 1 + ops)];
+}

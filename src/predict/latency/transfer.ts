@@ -1,6 +1,6 @@
 import { Rng } from "../../core/rng.js";
 import { latencyErrors, type LatencyErrors } from "../metrics/rank.js";
-import { adaptToDevice, predictLatency, sourcePrior } from "./few-shot.js";
+import { adaptToDevice, predictLatency, sourcePrior, type LatencyPrior } from "./few-shot.js";
 
 /** A latency table: one architecture per row, one column per device (ms). */
 export interface LatencyTable {
@@ -29,9 +29,13 @@ export function drawRows(rows: number, count: number, rng: Rng): number[] {
   return indices.slice(0, count);
 }
 
-/** Predicted latency of every row on `target` from `sampleRows` measured on it and every row on `sources`. */
-export function transferPredictions(table: LatencyTable, target: string, sources: readonly string[], sampleRows: readonly number[]): Float64Array {
-  const prior = sourcePrior(table.features, sources.map((name) => table.devices[name]));
+/**
+ * Predicted latency of every row on `target` from `sampleRows` measured on it and every row on `sources`;
+ * `directions` (from the prior's mean) adds directions the evidence may widen the prior along.
+ */
+export function transferPredictions(table: LatencyTable, target: string, sources: readonly string[], sampleRows: readonly number[], directions?: (prior: LatencyPrior) => number[][]): Float64Array {
+  const source = sourcePrior(table.features, sources.map((name) => table.devices[name]));
+  const prior = directions ? { ...source, directions: directions(source) } : source;
   const measured = table.devices[target];
   const model = adaptToDevice(prior, sampleRows.map((r) => table.features[r]), sampleRows.map((r) => measured[r]));
   return Float64Array.from(table.features, (row) => predictLatency(model, row));
