@@ -158,7 +158,12 @@ const DEVICE_COLORS = [BLUE, RED, ORANGE, "#4a9e5c", "#8a5cb8", GRAY];
  */
 export function latencyOption(agreement: DeviceAgreement[]): EChartsOption {
   const all = agreement.flatMap((d) => d.points.flatMap(([p, m]) => [p, m]));
-  const [low, high] = [Math.min(...all) * 0.9, Math.max(...all) * 1.1];
+  // Axis ends at two significant digits, outside every point and the band.
+  const round = (v: number, toward: (x: number) => number) => {
+    const step = 10 ** (Math.floor(Math.log10(v)) - 1);
+    return toward(v / step) * step;
+  };
+  const [low, high] = [round(Math.min(...all) * 0.9, Math.floor), round(Math.max(...all) * 1.1, Math.ceil)];
   const line = (name: string, factor: number, dashed: boolean) => ({
     name,
     type: "line" as const,
