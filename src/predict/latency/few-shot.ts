@@ -69,9 +69,11 @@ const DIRECTION_GRID = [0, 0.1, 0.3, 1, 3];
  * `directions`, where it has some) on a grid by the evidence p(y | noise)
  * (Bishop, PRML eq. 3.86, here with a full prior covariance), and returns the posterior-mean model (eq. 3.53).
  * `pruned` (the same rows' features of their pruned forms) offers a second view of the cells; the evidence
- * picks the view too, so a device that skips dead ops is modelled as the sources run its pruned cells.
+ * picks the view too, so a device that skips dead ops is modelled as the sources run its pruned cells. No
+ * source device prunes, so the pruned view starts at prior log odds `prunedLogOdds` (default -2: it must win
+ * by a Bayes factor of e^2, "positive" evidence on Kass & Raftery's 1995 scale).
  */
-export function adaptToDevice(prior: LatencyPrior, features: Matrix, latency: ArrayLike<number>, pruned?: Matrix): LinearLatencyModel {
+export function adaptToDevice(prior: LatencyPrior, features: Matrix, latency: ArrayLike<number>, pruned?: Matrix, prunedLogOdds = -2): LinearLatencyModel {
   if (features.length < 2) throw new Error(`adaptToDevice: needs at least 2 measured architectures, got ${features.length}`);
   if (pruned && pruned.length !== features.length) throw new Error(`adaptToDevice: ${pruned.length} pruned rows for ${features.length} measured architectures`);
   let scale = 0;
@@ -88,7 +90,7 @@ export function adaptToDevice(prior: LatencyPrior, features: Matrix, latency: Ar
       for (const noise of NOISE_GRID) {
         const marginal = design.map((row, i) => priorTimesDesign.map((other, k) => row.reduce((sum, x, j) => sum + x * other[j], 0) + (i === k ? noise : 0)));
         const alpha = solveSpd(marginal, residual);
-        const evidence = -0.5 * residual.reduce((sum, r, i) => sum + r * alpha[i], 0) - 0.5 * logDetSpd(marginal);
+        const evidence = -0.5 * residual.reduce((sum, r, i) => sum + r * alpha[i], 0) - 0.5 * logDetSpd(marginal) + (view === "pruned" ? prunedLogOdds : 0);
         if (evidence > best.evidence) best = { evidence, noise, covariance, view, design };
       }
     }
