@@ -4,7 +4,9 @@
  * fitted on 20 rows can rank better, up to overfitting): (a) linear on the 8 cell features (nb201-features.ts),
  * (b) plus their pairwise products (44), (c) per-edge one-hot ops and per-edge liveness (30 + 6) plus (b),
  * (d) (c) plus the 18 other devices' latencies. Then few-shot with 20 samples (10 seeds): the empirical-Bayes
- * transfer on the 8 features (the shipped method) and on the pairwise features (b).
+ * transfer on the 8 features (the shipped method) and on the pairwise features (b). Beside the in-sample
+ * ceilings, out-of-sample ones: flexible models of the architecture alone, 5-fold cross-validated over all
+ * rows (latency-cv-ceiling.ts: ridge on per-edge ops and op pairs, Hamming-1 nearest cells, and both).
  *   node dist/bench/latency-transfer-ceiling.js [--table data/nb201/nb201.csv.gz] [--out docs/bench/latency-transfer-ceiling.json]
  */
 import { writeFileSync } from "node:fs";
@@ -16,6 +18,7 @@ import { liveEdges, nb201Ops } from "../src/predict/latency/nb201-features.js";
 import { drawRows, scoreUnseen, transferPredictions } from "../src/predict/latency/transfer.js";
 import { spearman } from "../src/predict/metrics/rank.js";
 import { Rng } from "../src/core/rng.js";
+import { cellEncoding, crossValidatedCeilings } from "./latency-cv-ceiling.js";
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     seeds: { type: "string", default: "10" },
     samples: { type: "string", default: "20" },
     out: { type: "string", default: "docs/bench/latency-transfer-ceiling.json" },
+    devices: { type: "string" },
   },
 });
 const table = readLatencyTable(values.table!, "arch");
@@ -63,8 +67,9 @@ function ceiling(x: number[][], y: ArrayLike<number>): number {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const encoding = cellEncoding(arch);
 const devices = [];
-for (const target of table.columns) {
+for (const target of values.devices ? values.devices.split(",") : table.columns) {
   const y = table.devices[target];
   const others = table.columns.filter((c) => c !== target);
   const withSources = featureSets.perEdgePairwise.map((row, r) => [...row, ...others.map((c) => Math.log(table.devices[c][r]))]);
@@ -79,9 +84,10 @@ for (const target of table.columns) {
       const rows = drawRows(features.length, Number(values.samples), Rng.derive("latency-transfer", target, seed));
       return scoreUnseen(transferPredictions({ features, devices: table.devices }, target, others, rows), y, rows).spearman;
     }));
-  const row = { device: target, ceilings, fewShot: { linear8: fewShot(featureSets.linear8), pairwise: fewShot(featureSets.pairwise) } };
+  const crossValidated = crossValidatedCeilings(encoding, y, 0);
+  const row = { device: target, ceilings, crossValidated, fewShot: { linear8: fewShot(featureSets.linear8), pairwise: fewShot(featureSets.pairwise) } };
   devices.push(row);
-  console.log(`${target.padEnd(24)} ceilings ${Object.values(ceilings).map((v) => v.toFixed(3)).join(" ")} | few-shot 8 ${row.fewShot.linear8.toFixed(4)} pairwise ${row.fewShot.pairwise.toFixed(4)}`);
+  console.log(`${target.padEnd(24)} ceilings ${Object.values(ceilings).map((v) => v.toFixed(3)).join(" ")} | 5-fold ${Object.values(crossValidated).map((v) => v.toFixed(3)).join(" ")} | few-shot 8 ${row.fewShot.linear8.toFixed(4)} pairwise ${row.fewShot.pairwise.toFixed(4)}`);
 }
 const summary = {
   samples: Number(values.samples),

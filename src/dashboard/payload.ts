@@ -2,6 +2,7 @@ import type { StudySpec, StudySummary, Storage } from "../storage/storage.js";
 import type { TrialRecord } from "../core/trial.js";
 import { bestTrial, paretoFront } from "../core/objectives.js";
 import { Study } from "../study/study.js";
+import { latencyPairs, type LatencyPair } from "./latency-agreement.js";
 
 /** The shapes the dashboard's pages read; the live server and the offline report produce the same ones. */
 export interface StudyListEntry extends StudySummary {
@@ -21,6 +22,8 @@ export interface TrialRow {
   intermediate: TrialRecord["intermediate"];
   startedAt: number;
   finishedAt: number | null;
+  /** Predicted and measured latency per device, where the trial has both (latency-agreement.ts). */
+  latency?: LatencyPair[];
 }
 
 export interface StudyPayload {
@@ -42,6 +45,7 @@ export function trialRow(t: TrialRecord): TrialRow {
     intermediate: t.intermediate,
     startedAt: t.startedAt,
     finishedAt: t.finishedAt,
+    ...(latencyPairs(t.metrics).length ? { latency: latencyPairs(t.metrics) } : {}),
   };
 }
 

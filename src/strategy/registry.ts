@@ -19,6 +19,7 @@ const none = options({});
 const count = (min = 1) => s.int(min, 1_000_000);
 const latencyTarget = option(s.float(0, 1e9), 0, "MnasNet's reward: latency target T (ms) with objectives [accuracy, latency]; 0: off");
 const latencyWeight = option(s.float(-10, 0), -0.07, "MnasNet's exponent w of (latency / T)");
+const mcSamples = option(count(0), 0, "TabNAS's correction under a latency constraint: Monte-Carlo draws per update to estimate the policy's feasible mass; 0: off");
 const startup = option(count(0), 10, "random trials before the model is used");
 const policyBatch = option(count(), 10, "trials per policy update");
 
@@ -74,8 +75,8 @@ export const STRATEGIES = new Registry<Strategy>("strategy")
   .register({
     name: "reinforce",
     summary: "REINFORCE with a moving-average baseline over the space's decisions (Williams 1992; Zoph & Le 2017)",
-    options: options({ batch: policyBatch, lr: option(s.float(0, 10), 0.1, "learning rate"), entropy: option(s.float(0, 10), 0.01, "entropy bonus"), latencyTarget, latencyWeight }),
-    create: (o) => reinforce({ batch: o.batch, learningRate: o.lr, entropy: o.entropy, latencyTarget: o.latencyTarget, latencyWeight: o.latencyWeight }),
+    options: options({ batch: policyBatch, lr: option(s.float(0, 10), 0.1, "learning rate"), entropy: option(s.float(0, 10), 0.01, "entropy bonus"), latencyTarget, latencyWeight, mcSamples }),
+    create: (o) => reinforce({ batch: o.batch, learningRate: o.lr, entropy: o.entropy, latencyTarget: o.latencyTarget, latencyWeight: o.latencyWeight, mcSamples: o.mcSamples }),
   })
   .register({
     name: "ppo",
@@ -87,8 +88,9 @@ export const STRATEGIES = new Registry<Strategy>("strategy")
       clip: option(s.float(0, 1), 0.2, "clip range"),
       latencyTarget,
       latencyWeight,
+      mcSamples,
     }),
-    create: (o) => ppo({ batch: o.batch, learningRate: o.lr, epochs: o.epochs, clip: o.clip, latencyTarget: o.latencyTarget, latencyWeight: o.latencyWeight }),
+    create: (o) => ppo({ batch: o.batch, learningRate: o.lr, epochs: o.epochs, clip: o.clip, latencyTarget: o.latencyTarget, latencyWeight: o.latencyWeight, mcSamples: o.mcSamples }),
   })
   .register({
     name: "nsga2",

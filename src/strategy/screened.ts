@@ -10,15 +10,17 @@ export type Screen = (config: unknown) => { ruledOut: boolean; reason?: string }
  * again with a fresh random stream, up to `attempts` times. How many proposals were set aside before this
  * trial's config is kept in the trial's note (`screenedOut`), so the study's record counts them. As a
  * strategy-level rejection sampler this is TabNAS's rejection of infeasible samples before training
- * (Yu et al., CVPR 2022) for every strategy; the policy-gradient correction is not applied here.
+ * (Yang et al., NeurIPS 2022) for every strategy; the screen is also handed to the strategy as
+ * `context.feasible`, from which the policy-gradient controllers take TabNAS's Monte-Carlo correction.
  */
 export function screened(base: Strategy, screen: Screen, attempts = 200): Strategy {
   if (!(Number.isInteger(attempts) && attempts >= 1)) throw new NascentError(`screen attempts must be a positive integer, got ${attempts}`);
   return {
     name: base.name,
     minObjectives: base.minObjectives,
-    async propose<C>(context: StrategyContext<C>): Promise<Proposal<C>> {
-      const seen = new Set(context.seen);
+    async propose<C>(given: StrategyContext<C>): Promise<Proposal<C>> {
+      const seen = new Set(given.seen);
+      const context: StrategyContext<C> = { ...given, feasible: (config) => !screen(config).ruledOut && (given.feasible?.(config) ?? true) };
       let rejected = 0;
       let last: Proposal<C> | undefined;
       for (let attempt = 0; attempt < attempts; attempt++) {

@@ -41,6 +41,12 @@ export interface StrategyContext<C> {
   /** Keys of every config proposed so far (history and pending), for strategies that avoid repeats. */
   readonly seen: ReadonlySet<string>;
   readonly directions: readonly ("maximize" | "minimize")[];
+  /**
+   * A cheap check of the study's hard constraints (the latency screen of screened.ts), where it has one:
+   * false for a config the study will not spend a trial on. Policy-gradient controllers use it for TabNAS's
+   * correction (model/rejection.ts); absent, every config counts as feasible.
+   */
+  readonly feasible?: (config: C) => boolean;
 }
 
 export interface Proposal<C> {

@@ -1,5 +1,5 @@
 import { CsvTable } from "../../evaluate/csv-table.js";
-import { nb201LatencyFeatures } from "../../predict/latency/nb201-features.js";
+import { nb201LatencyFeatures, nb201PrunedLatencyFeatures } from "../../predict/latency/nb201-features.js";
 import type { LatencyTable } from "../../predict/latency/transfer.js";
 import { NascentError } from "../../core/errors.js";
 
@@ -12,7 +12,8 @@ export const isLatencyColumn = (name: string) => /(^|_)lat(ency)?(_|$)|_ms$/i.te
  */
 export function readLatencyTable(path: string, archColumn: string): LatencyTable & { columns: string[] } {
   const table = CsvTable.read(path);
-  const features = table.strings(archColumn).map((arch, r) => {
+  const archs = table.strings(archColumn);
+  const features = archs.map((arch, r) => {
     try {
       return nb201LatencyFeatures(arch);
     } catch (error) {
@@ -21,7 +22,7 @@ export function readLatencyTable(path: string, archColumn: string): LatencyTable
   });
   const columns = table.columns.filter((name) => name !== archColumn && isLatencyColumn(name) && table.isNumeric(name));
   const devices = Object.fromEntries(columns.map((name) => [name, table.numbers(name)]));
-  return { features, devices, columns };
+  return { features, prunedFeatures: archs.map(nb201PrunedLatencyFeatures), devices, columns };
 }
 
 /** The source devices for a target: `--sources` when given (each checked), else every other latency column. */

@@ -14,6 +14,7 @@ interface TransferOptions {
   sources?: string;
   samples: number;
   seed: number;
+  prunedView: boolean;
   json?: boolean;
 }
 
@@ -28,12 +29,13 @@ export function registerLatency(program: Command): Command {
     .option("--sources <columns>", "comma-separated source devices (default: every other latency column)")
     .option("--samples <n>", "measured rows of the target used to adapt", positiveInt, 20)
     .option("--seed <n>", "seed for drawing the samples", integer, 0)
+    .option("--no-pruned-view", "model the target on the cells as written only (by default the evidence may pick their pruned forms, dead ops removed)")
     .option("--json", "print one JSON line")
     .action((options: TransferOptions) => {
       const table = readLatencyTable(options.table, options.archColumn);
       const sources = chooseSources(table, options.target, options.sources, options.table);
       if (options.samples >= table.features.length) throw new NascentError(`--samples ${options.samples} leaves no row of '${options.table}' to score`);
-      const result = fewShotTransfer(table, options.target, sources, options.samples, options.seed);
+      const result = fewShotTransfer(table, options.target, sources, options.samples, options.seed, { prunedView: options.prunedView });
       const summary = { spearman: result.spearman, within10: result.within10, rmse_ms: result.rmseMs, samples: result.samples, mape: result.mape, target: result.target, sources: result.sources.length };
       if (options.json) return printJsonLine(summary);
       console.log(`${result.target}: Spearman ${result.spearman.toFixed(4)}, within ±10% ${(100 * result.within10).toFixed(1)}%, RMSE ${result.rmseMs.toFixed(3)} ms, from ${result.samples} samples and ${result.sources.length} source devices`);

@@ -1,6 +1,7 @@
 import type { EChartsOption } from "echarts";
 import type { StudySpec } from "../../storage/storage.js";
 import type { TrialRow } from "../payload.js";
+import type { DeviceAgreement } from "../latency-agreement.js";
 import { escapeHtml, flattenConfig, formatNumber } from "./flatten.js";
 
 const BLUE = "#3b6fb6";
@@ -146,5 +147,58 @@ export function intermediateOption(trials: TrialRow[]): EChartsOption {
       lineStyle: { width: 1, color: t.state === "pruned" ? ORANGE : BLUE, opacity: 0.6 },
       data: t.intermediate.map((v) => [v.step, v.value]),
     })),
+  };
+}
+
+const DEVICE_COLORS = [BLUE, RED, ORANGE, "#4a9e5c", "#8a5cb8", GRAY];
+
+/**
+ * Predicted against measured latency, one scatter series per device, with the y = x line and the ±10%
+ * band: |predicted / measured - 1| <= 0.1, so measured runs from predicted / 1.1 to predicted / 0.9.
+ */
+export function latencyOption(agreement: DeviceAgreement[]): EChartsOption {
+  const all = agreement.flatMap((d) => d.points.flatMap(([p, m]) => [p, m]));
+  // Axis ends at two significant digits, outside every point and the band.
+  const round = (v: number, toward: (x: number) => number) => {
+    const step = 10 ** (Math.floor(Math.log10(v)) - 1);
+    return toward(v / step) * step;
+  };
+  const [low, high] = [round(Math.min(...all) * 0.9, Math.floor), round(Math.max(...all) * 1.1, Math.ceil)];
+  const line = (name: string, factor: number, dashed: boolean) => ({
+    name,
+    type: "line" as const,
+    showSymbol: false,
+    silent: true,
+    lineStyle: { color: dashed ? GRAY : "#333", width: 1, type: dashed ? ("dashed" as const) : ("solid" as const) },
+    itemStyle: { color: dashed ? GRAY : "#333" },
+    data: [[low, low * factor], [high, high * factor]],
+  });
+  const tooltip = {
+    trigger: "item" as const,
+    formatter: (params: unknown) => {
+      const { data, seriesName } = params as { seriesName: string; data: { trial: number; value: number[] } };
+      return `trial ${data.trial} on ${escapeHtml(seriesName)}<br>predicted ${formatNumber(data.value[0])} ms, measured ${formatNumber(data.value[1])} ms`;
+    },
+  };
+  return {
+    animation: false,
+    title: { text: `Latency: predicted vs measured (${agreement.map((d) => `${d.device} ${Math.round(100 * d.within10)}% within ±10%`).join(", ")})`, textStyle: { fontSize: 14 } },
+    tooltip,
+    legend: { top: 22, right: 0 },
+    grid: { ...GRID, top: 50, bottom: 45 },
+    xAxis: { type: "value", name: "predicted (ms)", nameLocation: "middle", nameGap: 28, min: low, max: high },
+    yAxis: { ...valueAxis("measured (ms)"), scale: false, min: low, max: high },
+    series: [
+      ...agreement.map((d, i) => ({
+        name: d.device,
+        type: "scatter" as const,
+        symbolSize: 5,
+        itemStyle: { color: DEVICE_COLORS[i % DEVICE_COLORS.length], opacity: 0.7 },
+        data: d.points.map(([predicted, measured, trial]) => ({ value: [predicted, measured], trial })),
+      })),
+      line("y = x", 1, false),
+      line("±10%", 1 / 0.9, true),
+      line("±10%", 1 / 1.1, true),
+    ],
   };
 }

@@ -2,7 +2,8 @@ import { useMemo } from "preact/hooks";
 import type { DataSource } from "./data.js";
 import { Chart } from "./chart.js";
 import { formatNumber } from "./flatten.js";
-import { frontOf, historyOption, intermediateOption, paretoOption, parallelOption } from "./plots.js";
+import { latencyAgreement } from "../latency-agreement.js";
+import { frontOf, historyOption, intermediateOption, latencyOption, paretoOption, parallelOption } from "./plots.js";
 import { TrialsTable } from "./trials-table.js";
 import { useStudy } from "./use-study.js";
 
@@ -15,6 +16,10 @@ export function StudyPage(props: { source: DataSource; name: string }) {
   const parallel = useMemo(() => (spec ? parallelOption(spec, trials) : null), [spec, trials]);
   const hasIntermediate = trials.some((t) => t.intermediate.length > 0);
   const intermediate = useMemo(() => (hasIntermediate ? intermediateOption(trials) : null), [hasIntermediate, trials]);
+  const latency = useMemo(() => {
+    const agreement = latencyAgreement(trials);
+    return agreement.length ? latencyOption(agreement) : null;
+  }, [trials]);
   if (error && !spec) return <p class="error">{error}</p>;
   if (!spec) return <p class="muted">Loading…</p>;
   const counts = { running: 0, complete: 0, pruned: 0, failed: 0 };
@@ -50,6 +55,7 @@ export function StudyPage(props: { source: DataSource; name: string }) {
         {history && <Chart option={history} testId="history-chart" onPick={open} />}
         {pareto && <Chart option={pareto} testId="pareto-chart" onPick={open} />}
         {intermediate && <Chart option={intermediate} testId="intermediate-chart" />}
+        {latency && <Chart option={latency} testId="latency-chart" onPick={open} />}
       </div>
       {parallel && <Chart option={parallel} height={380} testId="parallel-chart" />}
       <TrialsTable spec={spec} trials={trials} studyHref={href} />

@@ -1,11 +1,13 @@
 import { Rng } from "../../core/rng.js";
 import { latencyErrors, type LatencyErrors } from "../metrics/rank.js";
-import { adaptToDevice, predictLatency, sourcePrior } from "./few-shot.js";
+import { adaptToDevice, predictLatency, sourcePrior, type LatencyPrior } from "./few-shot.js";
 
 /** A latency table: one architecture per row, one column per device (ms). */
 export interface LatencyTable {
   /** Architecture features per row (e.g. `nb201LatencyFeatures`). */
   features: number[][];
+  /** The same features of each row's pruned form (e.g. `nb201PrunedLatencyFeatures`), where the table has them. */
+  prunedFeatures?: number[][];
   /** Latency per row on each device, by column name (ms). */
   devices: Record<string, ArrayLike<number>>;
 }
@@ -29,12 +31,25 @@ export function drawRows(rows: number, count: number, rng: Rng): number[] {
   return indices.slice(0, count);
 }
 
+export interface TransferOptions {
+  /** Directions (from the prior's mean) the evidence may widen the prior along (LatencyPrior.directions). */
+  directions?: (prior: LatencyPrior) => number[][];
+  /**
+   * Offer the evidence the pruned view of the cells (table.prunedFeatures) beside their own; default true
+   * where the table has it. Measured on NB201 in docs/latency.md (Pixel 3 0.89 -> 0.96, other devices unchanged).
+   */
+  prunedView?: boolean;
+}
+
 /** Predicted latency of every row on `target` from `sampleRows` measured on it and every row on `sources`. */
-export function transferPredictions(table: LatencyTable, target: string, sources: readonly string[], sampleRows: readonly number[]): Float64Array {
-  const prior = sourcePrior(table.features, sources.map((name) => table.devices[name]));
+export function transferPredictions(table: LatencyTable, target: string, sources: readonly string[], sampleRows: readonly number[], options: TransferOptions = {}): Float64Array {
+  const source = sourcePrior(table.features, sources.map((name) => table.devices[name]));
+  const prior = options.directions ? { ...source, directions: options.directions(source) } : source;
   const measured = table.devices[target];
-  const model = adaptToDevice(prior, sampleRows.map((r) => table.features[r]), sampleRows.map((r) => measured[r]));
-  return Float64Array.from(table.features, (row) => predictLatency(model, row));
+  const pruned = options.prunedView !== false ? table.prunedFeatures : undefined;
+  const model = adaptToDevice(prior, sampleRows.map((r) => table.features[r]), sampleRows.map((r) => measured[r]), pruned && sampleRows.map((r) => pruned[r]));
+  const rows = model.view === "pruned" && pruned ? pruned : table.features;
+  return Float64Array.from(rows, (row) => predictLatency(model, row));
 }
 
 /** Scores predictions on the rows that were not measured for adaptation. */
@@ -48,9 +63,9 @@ export function scoreUnseen(predicted: ArrayLike<number>, measured: ArrayLike<nu
  * Few-shot transfer to a device left out of the table: draws `samples` rows of `target` with the seed,
  * adapts the source devices' prior to them, and scores the predictions on every other row.
  */
-export function fewShotTransfer(table: LatencyTable, target: string, sources: readonly string[], samples: number, seed: number): TransferResult {
+export function fewShotTransfer(table: LatencyTable, target: string, sources: readonly string[], samples: number, seed: number, options: TransferOptions = {}): TransferResult {
   const rows = table.features.length;
   const sampleRows = drawRows(rows, samples, Rng.derive("latency-transfer", target, seed));
-  const predicted = transferPredictions(table, target, sources, sampleRows);
+  const predicted = transferPredictions(table, target, sources, sampleRows, options);
   return { target, sources: [...sources], samples, sampleRows, ...scoreUnseen(predicted, table.devices[target], sampleRows) };
 }

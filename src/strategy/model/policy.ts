@@ -61,13 +61,6 @@ export class DecisionPolicy {
     return b;
   }
 
-  private weightsOf(path: string, options: number, token: number): Float64Array {
-    const key = `${path}|${token}`;
-    let w = this.pairwise.get(key);
-    if (!w) this.pairwise.set(key, (w = new Float64Array(options)));
-    return w;
-  }
-
   probabilities(path: string, options: number, context: readonly number[]): Float64Array {
     const logits = Float64Array.from(this.biasOf(path, options));
     for (const t of context) {
@@ -90,19 +83,52 @@ export class DecisionPolicy {
     return rng.weightedIndex([...this.probabilities(path, options, context)]);
   }
 
-  /** θ += step · ∇θ log π(actions) (plus `entropy` times the entropy gradient, for exploration). */
-  ascend(actions: readonly Action[], step: number, entropy = 0): void {
+  /**
+   * ∇θ log π(actions), plus `entropy` times the gradient of each decision's entropy (for exploration), as a
+   * sparse map over the parameters these actions touch; added into `into` scaled by `weight` when given.
+   */
+  scoreFunction(actions: readonly Action[], entropy = 0, weight = 1, into: PolicyGradient = { bias: new Map(), pairwise: new Map() }): PolicyGradient {
     for (const a of actions) {
       const p = this.probabilities(a.path, a.options, a.context);
       // ∂ log p_a / ∂ logit_k = 1[k = a] - p_k; ∂ H / ∂ logit_k = -p_k (log p_k + H).
       const h = -p.reduce((s, pk) => s + (pk > 0 ? pk * Math.log(pk) : 0), 0);
-      const gradient = Array.from(p, (pk, k) => (k === a.choice ? 1 : 0) - pk + entropy * -pk * (Math.log(Math.max(pk, 1e-12)) + h));
-      const b = this.biasOf(a.path, a.options);
-      for (let k = 0; k < a.options; k++) b[k] += step * gradient[k];
-      for (const t of a.context) {
-        const w = this.weightsOf(a.path, a.options, t);
-        for (let k = 0; k < a.options; k++) w[k] += step * gradient[k];
-      }
+      const gradient = Array.from(p, (pk, k) => weight * ((k === a.choice ? 1 : 0) - pk + entropy * -pk * (Math.log(Math.max(pk, 1e-12)) + h)));
+      accumulate(into.bias, a.path, gradient);
+      for (const t of a.context) accumulate(into.pairwise, `${a.path}|${t}`, gradient);
+    }
+    return into;
+  }
+
+  /** θ += step · gradient. */
+  step(gradient: PolicyGradient, step: number): void {
+    for (const [path, g] of gradient.bias) {
+      const b = this.biasOf(path, g.length);
+      for (let k = 0; k < g.length; k++) b[k] += step * g[k];
+    }
+    for (const [key, g] of gradient.pairwise) {
+      let w = this.pairwise.get(key);
+      if (!w) this.pairwise.set(key, (w = new Float64Array(g.length)));
+      for (let k = 0; k < g.length; k++) w[k] += step * g[k];
     }
   }
+
+  /** θ += step · ∇θ log π(actions) (plus `entropy` times the entropy gradient, for exploration). */
+  ascend(actions: readonly Action[], step: number, entropy = 0): void {
+    this.step(this.scoreFunction(actions, entropy), step);
+  }
+}
+
+/**
+ * A gradient over a DecisionPolicy's parameters: per decision path, the bias's gradient; per
+ * `path|token`, the gradient of the weights from an earlier decision's token.
+ */
+export interface PolicyGradient {
+  bias: Map<string, Float64Array>;
+  pairwise: Map<string, Float64Array>;
+}
+
+function accumulate(into: Map<string, Float64Array>, key: string, gradient: readonly number[]): void {
+  let g = into.get(key);
+  if (!g) into.set(key, (g = new Float64Array(gradient.length)));
+  for (let k = 0; k < gradient.length; k++) g[k] += gradient[k];
 }
