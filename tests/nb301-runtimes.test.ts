@@ -7,9 +7,10 @@ import { nb301Space, type Nb301Config } from "../src/space/builtin/nb301.js";
 import { Rng } from "../src/core/rng.js";
 
 describe("the NB301 surrogate on either ONNX Runtime build", () => {
-  it("predicts the same accuracies for 200 random cells, up to float32 rounding", async () => {
+  it("predicts the same accuracies for 200 random cells, up to float32 rounding", async (t) => {
     const native = await onnxRuntime();
-    assert.equal(native.backend, "native", "the repository installs onnxruntime-node (ONNXRUNTIME_NODE_INSTALL=skip npm ci)");
+    if (native.backend !== "native" && !process.env.CI) return t.skip("onnxruntime-node is not installed (set up with ONNXRUNTIME_NODE_INSTALL=skip npm ci)");
+    assert.equal(native.backend, "native", "CI installs onnxruntime-node (ONNXRUNTIME_NODE_INSTALL=skip npm ci)");
     const rng = Rng.derive("runtimes");
     const configs = Array.from({ length: 200 }, () => nb301Space.sample(rng) as Nb301Config);
     const [a, b] = await Promise.all([Nb301Evaluator.load(), Nb301Evaluator.load(98, false, await webOnnxRuntime())]);

@@ -1,7 +1,6 @@
 import { engine, forward, initJaxNetwork as initNetwork, loadEngine } from "../src/nn/engine/jax/direct.js";
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import * as ort from "onnxruntime-node";
 import { exportOnnx, weightsOf } from "../src/export/onnx/export.js";
 import { act, convBnAct, depthwiseSeparable, mbConv, reluConvBn, resnetBasic, resnetBottleneck, seq, shuffleUnit, transformerBlock } from "../src/nn/blocks.js";
 import { buildNetwork } from "../src/nn/builders/index.js";
@@ -9,9 +8,13 @@ import { describeParams, type Layer, type Shape } from "../src/nn/layers.js";
 import { mobilenetSpace, vitSpace } from "../src/space/builtin/macro.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
+import { onnxRuntime, type OnnxRuntime } from "../src/evaluate/onnx-runtime.js";
+
+let ort: OnnxRuntime;
 
 before(async () => {
   await loadEngine();
+  ort = await onnxRuntime(); // onnxruntime-node where installed (CI installs it), else onnxruntime-web
 });
 
 /**

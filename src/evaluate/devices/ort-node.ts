@@ -4,13 +4,16 @@ import { exportOnnx, type WeightMap } from "../../export/onnx/export.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import type { DeviceDescription, LatencyDevice, PreparedNetwork } from "./device.js";
 
-type OrtNode = typeof import("onnxruntime-node");
+/** The part of onnxruntime-node's API used here, typed by onnxruntime-common (a regular dependency). */
+type OrtNode = Pick<typeof import("onnxruntime-common"), "InferenceSession" | "Tensor" | "env">;
 let loaded: OrtNode | undefined;
+/** A variable specifier: the build type-checks without the optional package, which npm may have dropped. */
+const ORT_NODE = "onnxruntime-node";
 
 /** onnxruntime-node is an optional dependency (its post-install downloads CUDA libraries): loaded when first used. */
 async function ortNode(): Promise<OrtNode> {
   try {
-    loaded ??= (await import("onnxruntime-node")) as OrtNode;
+    loaded ??= (await import(ORT_NODE)) as OrtNode;
     return loaded;
   } catch {
     throw new NascentError("the ort-node device needs onnxruntime-node, which is not installed (its post-install downloads CUDA libraries): run ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node");
