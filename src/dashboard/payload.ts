@@ -2,6 +2,7 @@ import type { StudySpec, StudySummary, Storage } from "../storage/storage.js";
 import type { TrialRecord } from "../core/trial.js";
 import { bestTrial, paretoFront } from "../core/objectives.js";
 import { Study } from "../study/study.js";
+import type { Space } from "../space/space.js";
 import { latencyPairs, type LatencyPair } from "./latency-agreement.js";
 
 /** The shapes the dashboard's pages read; the live server and the offline report produce the same ones. */
@@ -24,6 +25,8 @@ export interface TrialRow {
   finishedAt: number | null;
   /** Predicted and measured latency per device, where the trial has both (latency-agreement.ts). */
   latency?: LatencyPair[];
+  /** The space's short human form of the config where it has one (an LLM's "24x2048 h16/4kv V=32000 T=4096"). */
+  label?: string;
 }
 
 export interface StudyPayload {
@@ -34,7 +37,8 @@ export interface StudyPayload {
   trials: TrialRow[];
 }
 
-export function trialRow(t: TrialRecord): TrialRow {
+export function trialRow(t: TrialRecord, space?: Space<unknown>): TrialRow {
+  const label = space ? formatted(space, t) : undefined;
   return {
     number: t.number,
     state: t.state,
@@ -46,7 +50,18 @@ export function trialRow(t: TrialRecord): TrialRow {
     startedAt: t.startedAt,
     finishedAt: t.finishedAt,
     ...(latencyPairs(t.metrics).length ? { latency: latencyPairs(t.metrics) } : {}),
+    ...(label !== undefined ? { label } : {}),
   };
+}
+
+/** The space's format of the config, when it says more than the key (a space without one formats as its key). */
+function formatted(space: Space<unknown>, t: TrialRecord): string | undefined {
+  try {
+    const label = space.format(t.config);
+    return label === t.key ? undefined : label;
+  } catch {
+    return undefined; // a config from an older version of the space: the key still identifies it
+  }
 }
 
 /** Keeps one Study per name and reads only what changed since the last request. */
@@ -80,7 +95,7 @@ export class StudyCache {
   async studyPayload(name: string, since: number): Promise<StudyPayload> {
     const study = await this.study(name);
     const changes = await study.changesSince(since);
-    return { spec: study.spec, cursor: changes.cursor, complete: since === 0, trials: changes.trials.map(trialRow) };
+    return { spec: study.spec, cursor: changes.cursor, complete: since === 0, trials: changes.trials.map((t) => trialRow(t, study.space)) };
   }
 
   async trial(name: string, number: number): Promise<TrialRecord | null> {

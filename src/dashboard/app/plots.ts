@@ -13,17 +13,26 @@ export const PARALLEL_LIMIT = 2000;
 
 const objectiveLabel = (spec: StudySpec, i: number) => `${spec.objectives[i].metric} (${spec.objectives[i].direction === "maximize" ? "max" : "min"})`;
 
+interface PointData {
+  trial: number;
+  key: string;
+  shape?: string;
+  value: number[];
+}
+/** The space's own short form of a point's config (an LLM's shape), in bold, where the space has one. */
+const shapeLine = (data: PointData) => (data.shape ? `: <b>${escapeHtml(data.shape)}</b>` : "");
+
 const pointTooltip = {
   trigger: "item" as const,
   formatter: (params: unknown) => {
-    const data = (params as { data: { trial: number; key: string; value: number[] } }).data;
-    return `trial ${data.trial}<br>${data.value.slice(1).map(formatNumber).join(", ")}<br><small>${escapeHtml(data.key ?? "")}</small>`;
+    const data = (params as { data: PointData }).data;
+    return `trial ${data.trial}${shapeLine(data)}<br>${data.value.slice(1).map(formatNumber).join(", ")}<br><small>${escapeHtml(data.key ?? "")}</small>`;
   },
 };
 
 export function historyOption(spec: StudySpec, trials: TrialRow[]): EChartsOption {
   const maximize = spec.objectives[0].direction === "maximize";
-  const point = (t: TrialRow) => ({ value: [t.number, t.values![0]], trial: t.number, key: t.key });
+  const point = (t: TrialRow) => ({ value: [t.number, t.values![0]], trial: t.number, key: t.key, shape: t.label });
   const complete = trials.filter((t) => t.state === "complete" && t.values);
   const bestSoFar: [number, number][] = [];
   let best: number | null = null;
@@ -63,14 +72,14 @@ export function frontOf(spec: StudySpec, trials: TrialRow[]): TrialRow[] {
 }
 
 export function paretoOption(spec: StudySpec, trials: TrialRow[]): EChartsOption {
-  const point = (t: TrialRow) => ({ value: [t.values![0], t.values![1]], trial: t.number, key: t.key });
+  const point = (t: TrialRow) => ({ value: [t.values![0], t.values![1]], trial: t.number, key: t.key, shape: t.label });
   const complete = trials.filter((t) => t.state === "complete" && t.values);
   const front = frontOf(spec, trials).sort((a, b) => a.values![0] - b.values![0]);
   const tooltip = {
     trigger: "item" as const,
     formatter: (params: unknown) => {
-      const data = (params as { data: { trial: number; key: string; value: number[] } }).data;
-      return `trial ${data.trial}<br>${data.value.map(formatNumber).join(", ")}<br><small>${escapeHtml(data.key ?? "")}</small>`;
+      const data = (params as { data: PointData }).data;
+      return `trial ${data.trial}${shapeLine(data)}<br>${data.value.map(formatNumber).join(", ")}<br><small>${escapeHtml(data.key ?? "")}</small>`;
     },
   };
   return {
@@ -84,7 +93,15 @@ export function paretoOption(spec: StudySpec, trials: TrialRow[]): EChartsOption
     series: [
       { name: "feasible", type: "scatter", symbolSize: 5, itemStyle: { color: BLUE, opacity: 0.5 }, data: complete.filter((t) => t.feasible).map(point) },
       { name: "infeasible", type: "scatter", symbol: "diamond", symbolSize: 5, itemStyle: { color: GRAY, opacity: 0.7 }, data: complete.filter((t) => !t.feasible).map(point) },
-      { name: "Pareto front", type: "line", step: "end", symbolSize: 8, lineStyle: { color: RED }, itemStyle: { color: RED }, data: front.map(point) },
+      {
+        name: "Pareto front",
+        type: "line",
+        step: "end",
+        symbolSize: 8,
+        lineStyle: { color: RED },
+        itemStyle: { color: RED },
+        data: front.map(point),
+      },
     ],
   };
 }
