@@ -8,7 +8,7 @@ import { fromHfConfig, isHfConfig } from "../../cost/llm/hf-config.js";
 import { parseDtype } from "../../cost/llm/memory.js";
 import { costReport, type CostReport } from "../../cost/llm/report.js";
 import { computeOptimal, resolveLaw } from "../../cost/llm/scaling-law.js";
-import { NascentError } from "../../core/errors.js";
+import { ConfigError, NascentError } from "../../core/errors.js";
 import { printJsonLine } from "../output.js";
 
 /** A positive number from a flag, or a one-line error naming the flag. */
@@ -30,7 +30,8 @@ export function readLlmConfig(text: string): LlmConfig {
   }
   const config = isHfConfig(json) ? fromHfConfig(json) : (json as LlmConfig);
   const problem = llmConfigProblem(config);
-  if (problem) throw new NascentError(`--config: ${problem.message}`);
+  // Every problem, one line each, named as the flag's.
+  if (problem) throw ConfigError.of(problem.issues.map((issue) => ({ ...issue, path: issue.path ? `--config: ${issue.path}` : "--config" })));
   return config;
 }
 

@@ -1,4 +1,7 @@
-import { ConfigError } from "../../core/errors.js";
+import { ConfigError, allIssues } from "../../core/errors.js";
+import { describe } from "../../core/json.js";
+import { suggestion } from "../../core/registry.js";
+import { isPlainObject } from "../space.js";
 
 /** The feed-forward block: a GELU MLP (GPT-2) or a gated one, SwiGLU (Shazeer 2020; Llama) or GeGLU (Gemma). */
 export type FfnKind = "gelu" | "swiglu" | "geglu";
@@ -58,35 +61,51 @@ const POSITION_KINDS: readonly PositionKind[] = ["learned", "rotary"];
 /** Whether the FFN has a gate projection (three matrices instead of two). */
 export const isGated = (ffn: FfnKind): boolean => ffn !== "gelu";
 
+/** Every key an llm config may hold (the fields an `llm` space may search). */
+export const LLM_CONFIG_KEYS = ["layers", "dModel", "heads", "kvHeads", "headDim", "ffn", "ffnDim", "ffnMult", "vocab", "context", "tiedEmbeddings", "norm", "bias", "positions", "tokens"] as const;
+
 /**
- * The first validity problem of a config, as the space reports it, or null: heads must divide dModel unless
- * headDim is given, kvHeads must divide heads, every size a positive integer.
+ * Every validity problem of a config, one issue each, or null: an object with only `LLM_CONFIG_KEYS` (an
+ * unknown key is named, with the nearest known one), every size a positive integer, heads dividing dModel
+ * unless headDim is given, kvHeads dividing heads, the kinds among their choices.
  */
 export function llmConfigProblem(config: LlmConfig, path = ""): ConfigError | null {
   const at = (field: string) => (path ? `${path}.${field}` : field);
-  for (const field of ["layers", "dModel", "heads", "vocab", "context"] as const) {
+  if (!isPlainObject(config)) return new ConfigError(path, `expected an llm config object, got ${describe(config)}`, "invalid_type");
+  const problems: ConfigError[] = [];
+  for (const key of Object.keys(config)) {
+    if (!(LLM_CONFIG_KEYS as readonly string[]).includes(key)) {
+      problems.push(new ConfigError(at(key), `unknown field${suggestion(key, LLM_CONFIG_KEYS)} (expected ${LLM_CONFIG_KEYS.join(", ")})`, "unrecognized_key"));
+    }
+  }
+  let sizesValid = true;
+  for (const field of ["layers", "dModel", "heads", "vocab", "context", "kvHeads", "headDim", "ffnDim"] as const) {
     const value = config[field];
-    if (!Number.isInteger(value) || value < 1) return new ConfigError(at(field), `expected a positive integer, got ${String(value)}`);
+    if (value === undefined && ["kvHeads", "headDim", "ffnDim"].includes(field)) continue;
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      problems.push(new ConfigError(at(field), `expected a positive integer, got ${describe(value)}`, value === undefined ? "missing" : "invalid_value"));
+      sizesValid = false;
+    }
   }
-  for (const field of ["kvHeads", "headDim", "ffnDim"] as const) {
-    const value = config[field];
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) return new ConfigError(at(field), `expected a positive integer, got ${String(value)}`);
-  }
-  if (config.ffnMult !== undefined && !(config.ffnMult > 0)) return new ConfigError(at("ffnMult"), `expected a positive number, got ${config.ffnMult}`);
-  if (config.tokens !== undefined && !(config.tokens > 0)) return new ConfigError(at("tokens"), `expected a positive number of training tokens, got ${config.tokens}`);
-  if (config.headDim === undefined && config.dModel % config.heads !== 0) {
-    return new ConfigError(at("heads"), `${config.heads} heads do not divide dModel ${config.dModel} (give headDim, or choose heads dividing dModel)`);
-  }
-  const kvHeads = config.kvHeads ?? config.heads;
-  if (kvHeads > config.heads || config.heads % kvHeads !== 0) {
-    return new ConfigError(at("kvHeads"), `${kvHeads} key/value heads do not divide ${config.heads} query heads (GQA groups must be equal)`);
+  if (config.ffnMult !== undefined && !(typeof config.ffnMult === "number" && config.ffnMult > 0)) problems.push(new ConfigError(at("ffnMult"), `expected a positive number, got ${describe(config.ffnMult)}`));
+  if (config.tokens !== undefined && !(typeof config.tokens === "number" && config.tokens > 0)) problems.push(new ConfigError(at("tokens"), `expected a positive number of training tokens, got ${describe(config.tokens)}`));
+  if (config.tiedEmbeddings !== undefined && typeof config.tiedEmbeddings !== "boolean") problems.push(new ConfigError(at("tiedEmbeddings"), `expected true or false, got ${describe(config.tiedEmbeddings)}`, "invalid_type"));
+  // The divisibility rules only mean something between valid sizes.
+  if (sizesValid) {
+    if (config.headDim === undefined && config.dModel % config.heads !== 0) {
+      problems.push(new ConfigError(at("heads"), `${config.heads} heads do not divide dModel ${config.dModel} (give headDim, or choose heads dividing dModel)`));
+    }
+    const kvHeads = config.kvHeads ?? config.heads;
+    if (kvHeads > config.heads || config.heads % kvHeads !== 0) {
+      problems.push(new ConfigError(at("kvHeads"), `${kvHeads} key/value heads do not divide ${config.heads} query heads (GQA groups must be equal)`));
+    }
   }
   const choices: [keyof LlmConfig, readonly string[]][] = [["ffn", FFN_KINDS], ["norm", NORM_KINDS], ["bias", BIAS_KINDS], ["positions", POSITION_KINDS]];
   for (const [field, allowed] of choices) {
     const value = config[field];
-    if (value !== undefined && !allowed.includes(value as string)) return new ConfigError(at(field), `expected one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
+    if (value !== undefined && !allowed.includes(value as string)) problems.push(new ConfigError(at(field), `expected one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`));
   }
-  return null;
+  return allIssues(problems);
 }
 
 /**

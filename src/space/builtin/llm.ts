@@ -1,4 +1,4 @@
-import { llmConfigProblem, type LlmConfig } from "./llm-architecture.js";
+import { LLM_CONFIG_KEYS, llmConfigProblem, type LlmConfig } from "./llm-architecture.js";
 import { ConfigError, NascentError } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import * as s from "../dsl.js";
@@ -7,7 +7,7 @@ import { ObjectSpace, readFields, type Shape } from "../object.js";
 import { Space, type SpaceJson, type Suggest } from "../space.js";
 
 /** Fields an `llm` space may search; the rest take `resolveArchitecture`'s defaults (Llama conventions). */
-export const LLM_FIELDS = ["layers", "dModel", "heads", "kvHeads", "headDim", "ffn", "ffnDim", "ffnMult", "vocab", "context", "tiedEmbeddings", "norm", "bias", "positions", "tokens"] as const;
+export const LLM_FIELDS = LLM_CONFIG_KEYS;
 const REQUIRED = ["layers", "dModel", "heads", "vocab", "context"] as const;
 
 const ATTEMPTS = 200;

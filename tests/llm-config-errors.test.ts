@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { llmConfigProblem, type LlmConfig } from "../src/space/builtin/llm-architecture.js";
+import { runCli } from "./support.js";
+
+const tiny = { layers: 2, dModel: 64, heads: 4, vocab: 256, context: 64 };
+
+describe("llm cost --config: what a config may hold", () => {
+  it("names a misspelt key with the nearest known one, and a foreign key, exit 2", () => {
+    const result = runCli(["llm", "cost", "--json", "--config", JSON.stringify({ ...tiny, kvheads: 2, colour: "blue" })]);
+    assert.equal(result.code, 2, result.stderr);
+    const lines = result.stderr.trim().split("\n");
+    assert.equal(lines.length, 2, result.stderr);
+    assert.match(lines[0], /^nascent: error: --config: kvheads: unknown field \(did you mean 'kvHeads'\?\)/);
+    assert.match(lines[1], /^nascent: error: --config: colour: unknown field \(expected layers, dModel/);
+    assert.equal(result.stdout, "");
+  });
+
+  it("reports every problem of a config, one line each, exit 2", () => {
+    const result = runCli(["llm", "cost", "--config", JSON.stringify({ layers: 0, dModel: -128, heads: 3, vocab: 256, context: 64, ffn: "relu", tiedEmbeddings: "yes" })]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.deepEqual(result.stderr.trim().split("\n"), [
+      "nascent: error: --config: layers: expected a positive integer, got 0",
+      "nascent: error: --config: dModel: expected a positive integer, got -128",
+      "nascent: error: --config: tiedEmbeddings: expected true or false, got 'yes'",
+      "nascent: error: --config: ffn: expected one of gelu, swiglu, geglu, got \"relu\"",
+    ]);
+  });
+
+  it("checks divisibility once the sizes are valid, and both rules at once", () => {
+    const problem = llmConfigProblem({ layers: 2, dModel: 100, heads: 3, kvHeads: 2, vocab: 256, context: 64 });
+    assert.deepEqual(problem?.issues.map((i) => i.path), ["heads", "kvHeads"]);
+    assert.equal(llmConfigProblem(tiny), null);
+    assert.equal(llmConfigProblem([1] as unknown as LlmConfig)?.message, "expected an llm config object, got [1]");
+  });
+
+  it("leaves a Hugging Face config.json's extra keys alone", () => {
+    const hf = { model_type: "gpt2", n_layer: 2, n_embd: 64, n_head: 4, vocab_size: 256, n_positions: 64, activation_function: "gelu_new", torch_dtype: "float32", architectures: ["GPT2LMHeadModel"] };
+    const result = runCli(["llm", "cost", "--json", "--config", JSON.stringify(hf)]);
+    assert.equal(result.code, 0, result.stderr);
+  });
+});
