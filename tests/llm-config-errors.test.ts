@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { llmConfigProblem, type LlmConfig } from "../src/space/builtin/llm-architecture.js";
-import { runCli } from "./support.js";
+import { lastJsonLine, runCli } from "./support.js";
 
 const tiny = { layers: 2, dModel: 64, heads: 4, vocab: 256, context: 64 };
 
@@ -38,5 +38,20 @@ describe("llm cost --config: what a config may hold", () => {
     const hf = { model_type: "gpt2", n_layer: 2, n_embd: 64, n_head: 4, vocab_size: 256, n_positions: 64, activation_function: "gelu_new", torch_dtype: "float32", architectures: ["GPT2LMHeadModel"] };
     const result = runCli(["llm", "cost", "--json", "--config", JSON.stringify(hf)]);
     assert.equal(result.code, 0, result.stderr);
+  });
+});
+
+describe("nascent list evaluators", () => {
+  it("lists llm:scaling-law, train:text and supernet:DIR with their options, next to the benchmarks", () => {
+    const result = runCli(["list", "evaluators", "--json"]);
+    assert.equal(result.code, 0, result.stderr);
+    const listed = lastJsonLine<{ evaluators: { name: string; options: { name: string; default?: unknown }[] }[] }>(result.stdout).evaluators;
+    const byName = new Map(listed.map((e) => [e.name, e]));
+    assert.ok(byName.has("nb201") && byName.has("supernet:DIR"), [...byName.keys()].join(", "));
+    assert.deepEqual(byName.get("llm:scaling-law")?.options.map((o) => o.name), ["law", "dtype", "batch", "context", "tokens_per_param", "devices"]);
+    assert.deepEqual(byName.get("train:text")?.options.map((o) => [o.name, o.default]), [["--batch-size", 16], ["--learning-rate", 3e-3]]);
+    const text = runCli(["list", "evaluators"]).stdout;
+    assert.match(text, /^ {2}llm:scaling-law llm configs scored analytically/m);
+    assert.match(text, /^ {6}dtype: one of fp32, bf16, fp16, fp8, int8, int4 \(default "bf16"\)/m);
   });
 });

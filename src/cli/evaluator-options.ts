@@ -3,11 +3,12 @@ import { type Command, InvalidArgumentError } from "commander";
 import { CommandEvaluator } from "../evaluate/command.js";
 import type { Evaluator } from "../evaluate/evaluator.js";
 import { resolveBenchmark } from "../evaluate/registry.js";
-import { resolveLlmEvaluator } from "../evaluate/llm-scaling-law.js";
-import { TrainTextEvaluator } from "../evaluate/train-text.js";
+import { LLM_EVALUATOR_OPTIONS, resolveLlmEvaluator } from "../evaluate/llm-scaling-law.js";
+import { TRAIN_TEXT_DEFAULTS, TrainTextEvaluator } from "../evaluate/train-text.js";
 import { SupernetEvaluator } from "../oneshot/supernet-evaluator.js";
 import { TRAIN_DATASETS, TrainEvaluator } from "../evaluate/train.js";
 import { NascentError } from "../core/errors.js";
+import type { OptionDoc } from "../core/registry.js";
 import { positiveInt, positiveNumber } from "./arguments.js";
 import type { TrainingProgress } from "./progress.js";
 
@@ -35,6 +36,28 @@ function optimizerName(text: string): "sgd" | "adam" {
   if (text !== "sgd" && text !== "adam") throw new InvalidArgumentError(`expected sgd or adam, got '${text}'`);
   return text;
 }
+
+/** The `--evaluator` forms that are not benchmarks, as `nascent list evaluators` shows them next to the registry's. */
+export const IN_PROCESS_EVALUATORS: readonly { name: string; summary: string; options: readonly OptionDoc[] }[] = [
+  {
+    name: "llm:scaling-law",
+    summary: "llm configs scored analytically: Chinchilla-law loss, params, train FLOPs, memory, KV cache, roofline latency per device; llm:scaling-law:key=value,... (docs/llm.md)",
+    options: LLM_EVALUATOR_OPTIONS,
+  },
+  {
+    name: "train:text",
+    summary: "trains each llm-tiny config as a tiny GPT on the King James Bible for its tokens; validation loss in nats/byte every eval step, for pruners (docs/llm.md)",
+    options: [
+      { name: "--batch-size", type: "positive integer", default: TRAIN_TEXT_DEFAULTS.batch, description: "sequences per step" },
+      { name: "--learning-rate", type: "positive number", default: TRAIN_TEXT_DEFAULTS.learningRate, description: "peak AdamW learning rate (warm-up, cosine decay)" },
+    ],
+  },
+  {
+    name: "supernet:DIR",
+    summary: "nb201 or nb301 configs scored with the weights they inherit from a trained supernet (nascent oneshot --checkpoint-dir DIR): BatchNorm recalibrated on 4 batches of 64, accuracy on 1,000 validation images",
+    options: [],
+  },
+];
 
 /** The options of `search` and `evaluate` that choose and configure the evaluator. */
 export function addEvaluatorOptions(command: Command): Command {

@@ -1,13 +1,14 @@
 import { resolveArchitecture, type LlmConfig } from "../space/builtin/llm-architecture.js";
 import { DEVICES, resolveDevice, type Device } from "../cost/llm/devices.js";
 import { trainingFlops } from "../cost/llm/flops.js";
-import { inferenceMemoryBytes, kvCacheBytes, computeDtype, parseDtype, type Dtype } from "../cost/llm/memory.js";
+import { DTYPES, inferenceMemoryBytes, kvCacheBytes, computeDtype, parseDtype, type Dtype } from "../cost/llm/memory.js";
 import { nonEmbeddingParams, totalParams } from "../cost/llm/params.js";
 import { servingEstimate } from "../cost/llm/roofline.js";
 import { predictLoss, resolveLaw, type ChinchillaLaw } from "../cost/llm/scaling-law.js";
 import { LlmSpace } from "../space/builtin/llm.js";
 import type { Space } from "../space/space.js";
 import { NascentError } from "../core/errors.js";
+import type { OptionDoc } from "../core/registry.js";
 import type { EvaluationContext, Evaluator, MetricInfo, Metrics } from "./evaluator.js";
 
 export interface LlmScalingLawOptions {
@@ -80,6 +81,16 @@ export class LlmScalingLawEvaluator implements Evaluator {
   }
 }
 
+/** The `key=value` options of `llm:scaling-law:...`, for `nascent list evaluators` and the parser alike. */
+export const LLM_EVALUATOR_OPTIONS: readonly OptionDoc[] = [
+  { name: "law", type: "hoffmann, besiroglu or fit:PATH", default: "hoffmann", description: "the loss law L(N, D) (else --law)" },
+  { name: "dtype", type: `one of ${DTYPES.join(", ")}`, default: "bf16", description: "weights' dtype for memory and latency" },
+  { name: "batch", type: "positive number", default: 1, description: "sequences served at once" },
+  { name: "context", type: "positive number", default: undefined, description: "context for memory and latency (default: each config's own)" },
+  { name: "tokens_per_param", type: "positive number", default: undefined, description: "D = R x N for spaces without a tokens field (Hoffmann et al.: about 20)" },
+  { name: "devices", type: "device names or JSON files joined by +", default: undefined, description: "a latency:<device> metric each (default: every built-in device)" },
+];
+
 /** Parses `llm:scaling-law[:key=value,...]`; `law` (from --law) is used when the name gives none. */
 export function resolveLlmEvaluator(name: string, defaults: { law?: string } = {}): LlmScalingLawEvaluator {
   const [kind, rest] = [name.split(":").slice(0, 2).join(":"), name.split(":").slice(2).join(":")];
@@ -87,7 +98,8 @@ export function resolveLlmEvaluator(name: string, defaults: { law?: string } = {
   const settings = new Map<string, string>();
   for (const part of rest ? rest.split(",") : []) {
     const [key, value] = part.split("=");
-    if (!value || !["law", "dtype", "batch", "context", "tokens_per_param", "devices"].includes(key)) throw new NascentError(`evaluator '${name}': '${part}' is not one of law=, dtype=, batch=, context=, tokens_per_param=, devices=`);
+    const keys = LLM_EVALUATOR_OPTIONS.map((o) => o.name);
+    if (!value || !keys.includes(key)) throw new NascentError(`evaluator '${name}': '${part}' is not one of ${keys.map((k) => `${k}=`).join(", ")}`);
     settings.set(key, value);
   }
   const positive = (key: string): number | undefined => {

@@ -43,6 +43,9 @@ const METRICS: MetricInfo[] = [
   { name: "train_seconds", direction: "minimize", description: "wall-clock training time" },
 ];
 
+/** What `train:text` uses when an option is not given. */
+export const TRAIN_TEXT_DEFAULTS = { batch: 16, learningRate: 3e-3, evalTokens: 32_768, evalWindows: 64 } as const;
+
 /**
  * `train:text`: trains each `llm` config as a tiny GPT on the King James Bible (Debian's bible-kjv-text),
  * byte-level, for the config's `tokens` with a cosine schedule, and reports the validation loss every
@@ -56,15 +59,15 @@ export class TrainTextEvaluator implements Evaluator {
   constructor(readonly options: TrainTextOptions = {}) {}
 
   get name(): string {
-    return `train:text:batch=${this.batch},lr=${this.options.learningRate ?? 3e-3},eval_tokens=${this.evalTokens}`;
+    return `train:text:batch=${this.batch},lr=${this.options.learningRate ?? TRAIN_TEXT_DEFAULTS.learningRate},eval_tokens=${this.evalTokens}`;
   }
 
   private get batch(): number {
-    return this.options.batch ?? 16;
+    return this.options.batch ?? TRAIN_TEXT_DEFAULTS.batch;
   }
 
   private get evalTokens(): number {
-    return this.options.evalTokens ?? 32_768;
+    return this.options.evalTokens ?? TRAIN_TEXT_DEFAULTS.evalTokens;
   }
 
   checkSpace(space: Space<unknown>): void {
@@ -92,9 +95,9 @@ export class TrainTextEvaluator implements Evaluator {
     const result = await trainCausalLm(shape, data, {
       steps,
       batch: this.batch,
-      learningRate: this.options.learningRate ?? 3e-3,
+      learningRate: this.options.learningRate ?? TRAIN_TEXT_DEFAULTS.learningRate,
       evalEvery,
-      evalWindows: this.options.evalWindows ?? 64,
+      evalWindows: this.options.evalWindows ?? TRAIN_TEXT_DEFAULTS.evalWindows,
       rng: context.rng.fork("training"),
       signal: context.signal,
       onEval: async (step, loss) => {

@@ -7,6 +7,7 @@ import { PRUNERS } from "../../pruner/registry.js";
 import { SPACES } from "../../space/builtin/index.js";
 import { spaceKinds } from "../../space/kinds.js";
 import { STRATEGIES } from "../../strategy/registry.js";
+import { IN_PROCESS_EVALUATORS } from "../evaluator-options.js";
 import { printJsonLine } from "../output.js";
 
 const KINDS: Record<string, () => Registry<unknown, never>> = {
@@ -27,6 +28,7 @@ export function registerList(program: Command): void {
       if (kind !== undefined && !(kind in KINDS)) throw new NascentError(`unknown kind '${kind}' to list (expected ${Object.keys(KINDS).join(", ")})`);
       const kinds = kind ? [kind] : Object.keys(KINDS);
       const listed = Object.fromEntries(kinds.map((k) => [k, KINDS[k]().list().map((e) => ({ name: e.name, summary: e.summary, options: e.options.docs }))]));
+      if (listed.evaluators) listed.evaluators.push(...IN_PROCESS_EVALUATORS);
       if (options.json) {
         printJsonLine({ ...listed, ...(kind === undefined || kind === "spaces" ? { spaceKinds: spaceKinds() } : {}) } as unknown as Json);
         return;
@@ -34,14 +36,14 @@ export function registerList(program: Command): void {
       for (const k of kinds) {
         console.log(`${k}:`);
         for (const entry of listed[k]) {
-          console.log(`  ${entry.name.padEnd(12)} ${entry.summary}`);
+          console.log(`  ${entry.name.padEnd(15)} ${entry.summary}`);
           for (const o of entry.options) {
             const fallback = o.default === undefined ? "" : ` (default ${JSON.stringify(o.default)})`;
             console.log(`      ${o.name}: ${o.type}${fallback}  ${o.description}`);
           }
         }
         if (k === "spaces") console.log(`  a JSON file of kinds: ${spaceKinds().join(", ")} (see docs/registry.md)`);
-        if (k === "evaluators") console.log("  also: --evaluator train:<dataset> (in-process training) and --command '<program>' (trial protocol)");
+        if (k === "evaluators") console.log("  also: --evaluator train:<dataset> (in-process image training) and --command '<program>' (trial protocol)");
       }
     });
 }
