@@ -84,13 +84,14 @@ export function registerSearch(program: Command): void {
       const prior = (await Promise.all(options.warmStart.map((reference) => loadPriorTrials(reference, space)))).flat();
       const baseStrategy = resolveStrategy(options.strategy, strategyOptions);
       const constraints = options.constraint.map(parseConstraint);
+      const trainingProgress = new TrainingProgress();
+      const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
+      evaluator.checkSpace(space);
+      // After the benchmark's checks, so a bad flag is not reported only after the pool's proxy time.
       if (options.zeroCostWarmStart !== undefined) prior.push(...(await zeroCostPriorWithProgress(space, options.zeroCostWarmStart, options.zeroCostPool, options.seed)));
       const warmSeeds = options.warmSeeds ?? (options.warmStart.length ? 5 : DEFAULT_ZERO_COST_SEEDS);
       const strategy = withLatencyScreen(prior.length ? warmStarted(baseStrategy, prior, { seeds: warmSeeds }) : baseStrategy, space, constraints, options);
-      const trainingProgress = new TrainingProgress();
-      const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
       const objectives = objectivesFor(options.objective, evaluator, strategy, options.strategy);
-      evaluator.checkSpace(space);
       const prunerOptions = parseOptionPairs(options.prunerOption, "--pruner-option");
       const pruner = resolvePruner(options.pruner ?? defaultPruner(options.strategy), evaluator, prunerOptions);
       const storage = openStorage(options.storage);
