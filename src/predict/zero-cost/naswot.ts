@@ -16,21 +16,27 @@ export function activationsOf(network: Layer, input: Shape): string[] {
   return [...found];
 }
 
+/**
+ * The activations whose binary codes NASWOT reads: NASLib hooks every module whose type name contains
+ * "ReLU", so ReLU6 counts (its code, output > 0, is ReLU's); h-swish and GELU do not.
+ */
+const CODED: ReadonlySet<string> = new Set(["relu", "relu6"]);
+
 /** Throws a NascentError naming what `where` uses instead when a network has no ReLU: NASWOT's codes are ReLU codes. */
 export function checkNaswotNetwork(network: Layer, input: Shape, where: string): void {
   const activations = activationsOf(network, input);
-  if (!activations.includes("relu")) throw noRelu(where, activations);
+  if (!activations.some((fn) => CODED.has(fn))) throw noRelu(where, activations);
 }
 
 const noRelu = (where: string, activations: readonly string[]) =>
-  new NascentError(`${where} has no ReLU (activations: ${activations.length ? activations.join(", ") : "none"}); NASWOT's binary codes are which ReLUs fire`);
+  new NascentError(`${where} has no ReLU or ReLU6 (activations: ${activations.length ? activations.join(", ") : "none"}); NASWOT's binary codes are which ReLUs fire`);
 
 /**
- * The same graph with its output replaced by every ReLU's output, flattened and concatenated: [N, Σ units].
+ * The same graph with its output replaced by every ReLU's (and ReLU6's) output, flattened and concatenated: [N, Σ units].
  * Throws a NascentError when the network has no ReLU.
  */
 export function reluReadout(graph: Graph): Graph {
-  const relus = graph.nodes.flatMap((node, id) => (node.op === "activation" && node.fn === "relu" ? [id] : []));
+  const relus = graph.nodes.flatMap((node, id) => (node.op === "activation" && CODED.has(node.fn) ? [id] : []));
   if (relus.length === 0) throw noRelu("NASWOT: this network", [...new Set(graph.nodes.flatMap((node) => (node.op === "activation" ? [node.fn] : [])))]);
   const nodes: GraphNode[] = [...graph.nodes];
   const flat = relus.map((id) => {
