@@ -91,6 +91,8 @@ export { saliency, jacobCov, gaussianBatch, type ProxyBatch } from "./predict/ze
 export { grasp, graspPerLayer } from "./predict/zero-cost/grasp.js";
 export { fisher } from "./predict/zero-cost/fisher.js";
 export { naswot } from "./predict/zero-cost/naswot.js";
-export { spearman } from "./predict/zero-cost/rank.js";
+export { spearman, majorityVote } from "./predict/zero-cost/rank.js";
+export { copelandScore } from "./predict/zero-cost/vote.js";
 export { zenScore } from "./predict/zero-cost/zen.js";
 export { zeroCostEvaluator, ZERO_COST_PROXIES } from "./evaluate/zero-cost.js";
+export { zeroCostPrior, DEFAULT_ZERO_COST_POOL, DEFAULT_ZERO_COST_SEEDS, type ZeroCostPrior, type ZeroCostPriorOptions } from "./study/zero-cost-prior.js";

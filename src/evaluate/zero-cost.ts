@@ -1,6 +1,7 @@
-import { networkBuilderFor } from "../nn/builders/index.js";
+import { NETWORK_BUILDERS, networkBuilderFor } from "../nn/builders/index.js";
 import { loadEngine } from "../nn/engine/index.js";
-import { naswot } from "../predict/zero-cost/naswot.js";
+import { checkNaswotNetwork, naswot } from "../predict/zero-cost/naswot.js";
+import { Rng } from "../core/rng.js";
 import { gaussianBatch, jacobCov, saliency } from "../predict/zero-cost/saliency.js";
 import { grasp } from "../predict/zero-cost/grasp.js";
 import { fisher } from "../predict/zero-cost/fisher.js";
@@ -41,7 +42,18 @@ export function zeroCostEvaluator(proxy: string, options: { votePool?: VotePoolO
       ...(proxy === "vote" ? [{ name: "zc_pool_seconds", direction: "minimize" as const, description: "seconds the shared reference pool took (once per process)" }] : []),
     ],
     checkSpace(s: Space<unknown>): void {
-      networkBuilderFor(s);
+      let builder: ReturnType<typeof networkBuilderFor>;
+      try {
+        builder = networkBuilderFor(s);
+      } catch (error) {
+        if (!(error instanceof NascentError)) throw error;
+        throw new NascentError(`zc:${proxy} scores a config's network at initialization, and nascent has no network builder for this space (built-in spaces with one: ${Object.keys(NETWORK_BUILDERS).join(", ")})`);
+      }
+      // A space's networks share their activations: one sampled config tells whether NASWOT can run at all.
+      if (proxy === "naswot") {
+        const { network, input } = builder.build(s.sample(Rng.derive("zc:naswot check")), DATA);
+        checkNaswotNetwork(network, input, `zc:naswot: space '${builder.name}'`);
+      }
       space = s;
     },
     async evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {

@@ -31,6 +31,7 @@ export function warmStarted(base: Strategy, prior: readonly PriorTrial[], option
   const order = rankAcrossSources(prior);
   return {
     name: base.name,
+    ...(base.minObjectives !== undefined ? { minObjectives: base.minObjectives } : {}),
     propose<C>(context: StrategyContext<C>): Proposal<C> | Promise<Proposal<C>> {
       const seeded = context.history.length + context.pending.length;
       if (seeded < seeds) {

@@ -20,6 +20,9 @@ import { warmStarted } from "../../strategy/transfer.js";
 import { loadPriorTrials } from "../../study/warm-start.js";
 import { addEvaluatorOptions, type EvaluatorOptions, resolveEvaluator } from "../evaluator-options.js";
 import { workerPlan } from "../worker-plan.js";
+import { DEFAULT_ZERO_COST_POOL, DEFAULT_ZERO_COST_SEEDS } from "../../study/zero-cost-prior.js";
+import { ZERO_COST_PROXIES } from "../../evaluate/zero-cost.js";
+import { zeroCostPriorWithProgress } from "./zero-cost-warm-start.js";
 
 interface SearchOptions extends EvaluatorOptions {
   space: string;
@@ -39,7 +42,9 @@ interface SearchOptions extends EvaluatorOptions {
   prunerOption: string[];
   json?: boolean;
   warmStart: string[];
-  warmSeeds: number;
+  warmSeeds?: number;
+  zeroCostWarmStart?: string;
+  zeroCostPool: number;
 }
 
 export function registerSearch(program: Command): void {
@@ -69,7 +74,9 @@ export function registerSearch(program: Command): void {
     .option("--latency-margin <fraction>", "with a latency constraint, configs predicted above bound x (1 + margin) are not tried (counted in each trial's note as screenedOut)", nonNegativeNumber, 0)
     .option("--json", "print one JSON summary as the last line of stdout")
     .option("--warm-start <storage:study>", "start from the best trials of an earlier study on another task (repeatable)", collect, [])
-    .option("--warm-seeds <n>", "with --warm-start: how many of the earlier studies' best configs are evaluated first", integer, 5)
+    .option("--warm-seeds <n>", `how many prior configs are evaluated first (default: 5 with --warm-start, ${DEFAULT_ZERO_COST_SEEDS} with --zero-cost-warm-start)`, integer)
+    .option("--zero-cost-warm-start <proxy>", `rank a pool of configs by a zero-cost proxy (${ZERO_COST_PROXIES.join(", ")}) and evaluate its best first; proxy evaluations are not trials`)
+    .option("--zero-cost-pool <n>", "with --zero-cost-warm-start: the configs of most FLOPs the proxy ranks", positiveInt, DEFAULT_ZERO_COST_POOL)
     .action(async (options: SearchOptions & LatencyOptions) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
       const space = resolveSpace(options.space);
@@ -77,11 +84,14 @@ export function registerSearch(program: Command): void {
       const prior = (await Promise.all(options.warmStart.map((reference) => loadPriorTrials(reference, space)))).flat();
       const baseStrategy = resolveStrategy(options.strategy, strategyOptions);
       const constraints = options.constraint.map(parseConstraint);
-      const strategy = withLatencyScreen(prior.length ? warmStarted(baseStrategy, prior, { seeds: options.warmSeeds }) : baseStrategy, space, constraints, options);
       const trainingProgress = new TrainingProgress();
       const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
-      const objectives = objectivesFor(options.objective, evaluator, strategy, options.strategy);
       evaluator.checkSpace(space);
+      // After the benchmark's checks, so a bad flag is not reported only after the pool's proxy time.
+      if (options.zeroCostWarmStart !== undefined) prior.push(...(await zeroCostPriorWithProgress(space, options.zeroCostWarmStart, options.zeroCostPool, options.seed)));
+      const warmSeeds = options.warmSeeds ?? (options.warmStart.length ? 5 : DEFAULT_ZERO_COST_SEEDS);
+      const strategy = withLatencyScreen(prior.length ? warmStarted(baseStrategy, prior, { seeds: warmSeeds }) : baseStrategy, space, constraints, options);
+      const objectives = objectivesFor(options.objective, evaluator, strategy, options.strategy);
       const prunerOptions = parseOptionPairs(options.prunerOption, "--pruner-option");
       const pruner = resolvePruner(options.pruner ?? defaultPruner(options.strategy), evaluator, prunerOptions);
       const storage = openStorage(options.storage);

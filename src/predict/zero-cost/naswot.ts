@@ -1,18 +1,43 @@
 import type { Rng } from "../../core/rng.js";
 import type { Engine } from "../../nn/engine/engine.js";
 import type { Graph, GraphNode } from "../../nn/graph/graph.js";
-import type { Layer } from "../../nn/layers.js";
+import { walk, type Layer, type Shape } from "../../nn/layers.js";
+import { NascentError } from "../../core/errors.js";
 import { compileProxyModel } from "./compiled.js";
 import { logAbsDeterminant } from "./linalg.js";
 import type { ProxyBatch } from "./saliency.js";
 
+/** The activation functions a network uses, in order of first use (e.g. ["relu6", "hswish"] for MobileNetV3). */
+export function activationsOf(network: Layer, input: Shape): string[] {
+  const found = new Set<string>();
+  walk(network, input, (layer) => {
+    if (layer.kind === "activation") found.add(layer.fn);
+  });
+  return [...found];
+}
+
 /**
- * The same graph with its output replaced by every ReLU's output, flattened and concatenated: [N, Σ units].
- * Throws when the network has no ReLU.
+ * The activations whose binary codes NASWOT reads: NASLib hooks every module whose type name contains
+ * "ReLU", so ReLU6 counts (its code, output > 0, is ReLU's); h-swish and GELU do not.
+ */
+const CODED: ReadonlySet<string> = new Set(["relu", "relu6"]);
+
+/** Throws a NascentError naming what `where` uses instead when a network has no ReLU: NASWOT's codes are ReLU codes. */
+export function checkNaswotNetwork(network: Layer, input: Shape, where: string): void {
+  const activations = activationsOf(network, input);
+  if (!activations.some((fn) => CODED.has(fn))) throw noRelu(where, activations);
+}
+
+const noRelu = (where: string, activations: readonly string[]) =>
+  new NascentError(`${where} has no ReLU or ReLU6 (activations: ${activations.length ? activations.join(", ") : "none"}); NASWOT's binary codes are which ReLUs fire`);
+
+/**
+ * The same graph with its output replaced by every ReLU's (and ReLU6's) output, flattened and concatenated: [N, Σ units].
+ * Throws a NascentError when the network has no ReLU.
  */
 export function reluReadout(graph: Graph): Graph {
-  const relus = graph.nodes.flatMap((node, id) => (node.op === "activation" && node.fn === "relu" ? [id] : []));
-  if (relus.length === 0) throw new Error("NASWOT needs a network with ReLU activations; this one has none");
+  const relus = graph.nodes.flatMap((node, id) => (node.op === "activation" && CODED.has(node.fn) ? [id] : []));
+  if (relus.length === 0) throw noRelu("NASWOT: this network", [...new Set(graph.nodes.flatMap((node) => (node.op === "activation" ? [node.fn] : [])))]);
   const nodes: GraphNode[] = [...graph.nodes];
   const flat = relus.map((id) => {
     nodes.push({ op: "flatten", inputs: [id], path: graph.nodes[id].path, shape: [graph.nodes[id].shape.reduce((a, b) => a * b, 1)] });

@@ -1,0 +1,23 @@
+import cliProgress from "cli-progress";
+import type { Space } from "../../space/space.js";
+import type { PriorTrial } from "../../strategy/transfer.js";
+import { zeroCostPrior } from "../../study/zero-cost-prior.js";
+
+/**
+ * `--zero-cost-warm-start PROXY`: scores the pool with a progress bar on stderr, then says on one stderr
+ * line how many proxy evaluations it took and how long (they are not trials and not benchmark queries).
+ */
+export async function zeroCostPriorWithProgress<C>(space: Space<C>, proxy: string, pool: number, seed: number): Promise<PriorTrial[]> {
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar({ format: `zc:${proxy} {bar} {value}/{total} pool configs | {duration_formatted} elapsed, eta {eta_formatted}`, hideCursor: true, stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    : undefined;
+  bar?.start(pool, 0);
+  try {
+    const prior = await zeroCostPrior(space, proxy, { pool, seed, onProgress: (done) => bar?.update(done) });
+    bar?.stop();
+    process.stderr.write(`nascent: zero-cost warm start: ${prior.evaluations} zc:${proxy} evaluations in ${prior.seconds.toFixed(1)} s (not trials)\n`);
+    return prior.trials;
+  } finally {
+    bar?.stop();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `nascent search --zero-cost-warm-start PROXY`: the study's first trials are the FLOPs pool's best by the
+ * proxy, the same seed gives the same trials, and a proxy that cannot run on the space fails before any trial.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { nb201Space } from "../src/space/builtin/nb201.js";
+import { zeroCostPrior } from "../src/study/zero-cost-prior.js";
+import { zeroCostEvaluator } from "../src/evaluate/zero-cost.js";
+import { Rng } from "../src/core/rng.js";
+import type { Space } from "../src/space/space.js";
+import { lastJsonLine, runCli, tempDir } from "./support.js";
+
+const nascent = (...args: string[]) => runCli(args, { timeoutMs: 120_000 });
+
+describe("zero-cost warm start from the command line", () => {
+  const dir = tempDir();
+  const search = (study: string, seed: number) =>
+    nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar10", "--storage", `sqlite:${join(dir, "s.db")}`, "--study", study,
+      "--strategy", "evolution", "--trials", "5", "--seed", String(seed), "--zero-cost-warm-start", "synflow", "--zero-cost-pool", "6", "--warm-seeds", "3");
+  const trialKeys = (study: string) => {
+    const result = nascent("trials", "--storage", `sqlite:${join(dir, "s.db")}`, "--study", study, "--json");
+    assert.equal(result.code, 0, result.stderr);
+    return lastJsonLine<{ key: string; number: number }[]>(result.stdout).sort((a, b) => a.number - b.number).map((t) => t.key);
+  };
+
+  it("evaluates the pool's best by synflow first, the same for the same seed", async () => {
+    const first = search("a", 7);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /zero-cost warm start: 6 zc:synflow evaluations in [\d.]+ s \(not trials\)/);
+    const prior = await zeroCostPrior(nb201Space, "synflow", { pool: 6, seed: 7 });
+    assert.equal(prior.evaluations, 6);
+    // Scored again here through zc:synflow itself, with the documented per-config stream Rng.derive(PROXY, key, seed).
+    const evaluator = zeroCostEvaluator("synflow");
+    evaluator.checkSpace(nb201Space as Space<unknown>);
+    const scores = new Map<string, number>();
+    for (const t of prior.trials) {
+      const context = { trialNumber: 0, rng: Rng.derive("synflow", t.key, 7), report: async () => {}, shouldPrune: () => false, signal: new AbortController().signal };
+      scores.set(t.key, Number((await evaluator.evaluate(t.config, context)).synflow));
+    }
+    const best = [...scores.keys()].sort((x, y) => scores.get(y)! - scores.get(x)!).slice(0, 3);
+    const keys = trialKeys("a");
+    assert.equal(keys.length, 5);
+    assert.deepEqual(keys.slice(0, 3), best);
+    assert.equal(search("b", 7).code, 0);
+    assert.deepEqual(trialKeys("b"), keys);
+  });
+
+  it("fails before the first trial, exit 2, when the proxy cannot run on the space", () => {
+    const result = nascent("search", "--space", "vit", "--benchmark", "zc:naswot", "--storage", `sqlite:${join(dir, "v.db")}`, "--trials", "2");
+    assert.equal(result.code, 2, result.stderr);
+    const lines = result.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0], /^nascent: error: zc:naswot: space 'vit' has no ReLU or ReLU6 \(activations: gelu\)/);
+  });
+});
