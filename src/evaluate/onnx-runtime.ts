@@ -9,6 +9,8 @@ export interface OnnxRuntime {
 }
 
 let loaded: Promise<OnnxRuntime> | undefined;
+/** A variable specifier: the build type-checks without the optional package, which npm may have dropped. */
+const ORT_NODE = "onnxruntime-node";
 
 /**
  * ONNX Runtime for the surrogate benchmarks: the native CPU build when onnxruntime-node installed, else the
@@ -17,9 +19,6 @@ let loaded: Promise<OnnxRuntime> | undefined;
  * drops it, and the same model runs on onnxruntime-web (2-5x slower; outputs equal to the native ones up
  * to float32 rounding, about 1e-6 relative).
  */
-/** A variable specifier: the build type-checks without the optional package, which npm may have dropped. */
-const ORT_NODE = "onnxruntime-node";
-
 export function onnxRuntime(): Promise<OnnxRuntime> {
   loaded ??= (async () => {
     try {
