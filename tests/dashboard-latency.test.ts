@@ -2,25 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { TrialRecord } from "../src/core/trial.js";
 import { trialRow } from "../src/dashboard/payload.js";
+import { trialRecord } from "./trial-record-fixture.js";
 import { latencyAgreement } from "../src/dashboard/latency-agreement.js";
 
-const record = (number: number, metrics: Record<string, number> | null): TrialRecord => ({
-  number,
-  state: "complete",
-  config: {},
-  key: String(number),
-  note: null,
-  values: [0.8],
-  metrics,
-  violations: [0],
-  intermediate: [],
-  userAttrs: {},
-  error: null,
-  worker: null,
-  startedAt: 0,
-  finishedAt: 1,
-  leaseExpiresAt: null,
-});
+const record = (number: number, metrics: Record<string, number> | null): TrialRecord => trialRecord(number, { metrics });
 
 describe("the dashboard's predicted-vs-measured latency plot", () => {
   it("a trial's row carries predicted and measured latency per device, only where both were stored", () => {

@@ -2,27 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { TrialRecord } from "../src/core/trial.js";
 import { trialRow } from "../src/dashboard/payload.js";
+import { trialRecord } from "./trial-record-fixture.js";
 import { llmSpace } from "../src/space/builtin/llm.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
 
-const record = (number: number, config: unknown, key: string, values: number[]): TrialRecord => ({
-  number,
-  state: "complete",
-  config: config as TrialRecord["config"],
-  key,
-  note: null,
-  values,
-  metrics: {},
-  violations: [0],
-  intermediate: [],
-  userAttrs: {},
-  error: null,
-  worker: null,
-  startedAt: 0,
-  finishedAt: 1,
-  leaseExpiresAt: null,
-});
+const record = (number: number, config: unknown, key: string, values: number[]): TrialRecord =>
+  trialRecord(number, { config: config as TrialRecord["config"], key, values });
 
 describe("the dashboard names each point by its shape", () => {
   it("an LLM trial's row carries the space's short form (layers x width, heads, vocabulary, context)", () => {

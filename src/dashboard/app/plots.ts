@@ -93,15 +93,7 @@ export function paretoOption(spec: StudySpec, trials: TrialRow[]): EChartsOption
     series: [
       { name: "feasible", type: "scatter", symbolSize: 5, itemStyle: { color: BLUE, opacity: 0.5 }, data: complete.filter((t) => t.feasible).map(point) },
       { name: "infeasible", type: "scatter", symbol: "diamond", symbolSize: 5, itemStyle: { color: GRAY, opacity: 0.7 }, data: complete.filter((t) => !t.feasible).map(point) },
-      {
-        name: "Pareto front",
-        type: "line",
-        step: "end",
-        symbolSize: 8,
-        lineStyle: { color: RED },
-        itemStyle: { color: RED },
-        data: front.map(point),
-      },
+      { name: "Pareto front", type: "line", step: "end", symbolSize: 8, lineStyle: { color: RED }, itemStyle: { color: RED }, data: front.map(point) },
     ],
   };
 }
