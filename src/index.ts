@@ -88,11 +88,12 @@ export { warmStarted, rankAcrossSources, type PriorTrial, type TransferOptions }
 export { loadPriorTrials } from "./study/warm-start.js";
 export { synflow } from "./predict/zero-cost/synflow.js";
 export { saliency, jacobCov, gaussianBatch, type ProxyBatch } from "./predict/zero-cost/saliency.js";
+export { dataBatch } from "./predict/zero-cost/data-batch.js";
 export { grasp, graspPerLayer } from "./predict/zero-cost/grasp.js";
 export { fisher } from "./predict/zero-cost/fisher.js";
 export { naswot } from "./predict/zero-cost/naswot.js";
 export { spearman, majorityVote } from "./predict/zero-cost/rank.js";
 export { copelandScore } from "./predict/zero-cost/vote.js";
 export { zenScore } from "./predict/zero-cost/zen.js";
-export { zeroCostEvaluator, ZERO_COST_PROXIES } from "./evaluate/zero-cost.js";
+export { zeroCostEvaluator, ZERO_COST_PROXIES, ZERO_COST_DATASETS, type ZeroCostEvaluatorOptions } from "./evaluate/zero-cost.js";
 export { zeroCostPrior, DEFAULT_ZERO_COST_POOL, DEFAULT_ZERO_COST_SEEDS, type ZeroCostPrior, type ZeroCostPriorOptions } from "./study/zero-cost-prior.js";

@@ -7,7 +7,7 @@ import type { Evaluator } from "./evaluator.js";
 import { NB201_DATASETS, csvBenchmark, nb201Benchmark } from "./nb201.js";
 import { NB301_MAX_EPOCH, Nb301Evaluator } from "./nb301.js";
 import { sleepEvaluator } from "./sleep.js";
-import { ZERO_COST_PROXIES, zeroCostEvaluator } from "./zero-cost.js";
+import { ZERO_COST_DATASETS, ZERO_COST_PROXIES, zeroCostEvaluator } from "./zero-cost.js";
 
 /**
  * Benchmarks by name, as `--benchmark NAME[:ARG...][:key=value...]` gives them: parts with `=` are options,
@@ -59,15 +59,15 @@ export const BENCHMARKS = new Registry<Promise<Evaluator>, string[]>("benchmark"
   })
   .register({
     name: "zc",
-    summary: `zero-cost proxies at initialization, no training: zc:<${ZERO_COST_PROXIES.join("|")}> (docs/zero-cost.md)`,
-    options: options({}),
-    create: async (_o, args) => {
-      if (args.length !== 1) throw new NascentError(`expected zc:<proxy>, e.g. zc:synflow`);
-      return zeroCostEvaluator(args[0]);
+    summary: `zero-cost proxies at initialization, no training: zc:<${ZERO_COST_PROXIES.join("|")}>[:<dataset>], on the dataset's training images or else N(0, 1) noise (docs/zero-cost.md)`,
+    options: options({ dataset: option(s.choice(ZERO_COST_DATASETS), undefined, "score on this dataset's training images and labels (also given as zc:<proxy>:<dataset>); default N(0, 1) noise at CIFAR shape") }),
+    create: async (o, args) => {
+      if (args.length < 1 || args.length > (o.dataset ? 1 : 2)) throw new NascentError(`expected zc:<proxy>[:<dataset>], e.g. zc:synflow or zc:snip:fashion-mnist`);
+      return zeroCostEvaluator(args[0], { dataset: o.dataset ?? args[1] });
     },
   });
 
-export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "sleep:<ms>", "zc:<synflow|snip|grad_norm|grasp|fisher|jacob_cov|naswot|zen|vote>"];
+export const BENCHMARK_FORMS = ["nb201:cifar10", "nb201:cifar100", "nb301", "nb301:epoch=<1..98>", "nb301:curve", "table:<csv>:<arch column>:<metric column>[:min|max]", "sleep:<ms>", "zc:<synflow|snip|grad_norm|grasp|fisher|jacob_cov|naswot|zen|vote>[:fashion-mnist]"];
 
 /** Resolves a benchmark name as given on the command line to an evaluator; errors name the form expected. */
 export async function resolveBenchmark(name: string): Promise<Evaluator> {

@@ -54,11 +54,14 @@ export interface TrainChannel {
   epoch(epoch: number, accuracy: number): Promise<boolean>;
 }
 
-function loadSplits(job: TrainJob): DataSplits {
-  return job.dataset === "fashion-mnist"
-    ? loadFashionMnist({ trainLimit: job.trainLimit })
-    : syntheticSplits({ train: job.trainLimit ?? 2048, validation: 512, test: 512, shape: [16, 16, 1], classes: 4, noise: 1.2, rng: Rng.derive("synthetic data") });
+/** A training dataset's splits by name (Fashion-MNIST from its IDX files; the fixed synthetic set of the tests). */
+export function datasetSplits(dataset: TrainDataset, trainLimit?: number): DataSplits {
+  return dataset === "fashion-mnist"
+    ? loadFashionMnist({ trainLimit })
+    : syntheticSplits({ train: trainLimit ?? 2048, validation: 512, test: 512, shape: [16, 16, 1], classes: 4, noise: 1.2, rng: Rng.derive("synthetic data") });
 }
+
+const loadSplits = (job: TrainJob): DataSplits => datasetSplits(job.dataset, job.trainLimit);
 
 /** Builds the job's network, trains it on the job's data and returns the trial's metrics. */
 export async function runTrainJob(job: TrainJob, channel: TrainChannel): Promise<Metrics> {

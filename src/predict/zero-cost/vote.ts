@@ -3,6 +3,8 @@ import { canonicalJson } from "../../core/json.js";
 import type { Engine } from "../../nn/engine/engine.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import type { Space } from "../../space/space.js";
+import type { ImageDataset } from "../../nn/data/dataset.js";
+import { dataBatch } from "./data-batch.js";
 import { gaussianBatch, jacobCov, saliency, type ProxyBatch } from "./saliency.js";
 import { synflow } from "./synflow.js";
 
@@ -13,6 +15,8 @@ export const VOTERS = ["synflow", "jacob_cov", "snip"] as const;
 export interface VotePoolOptions {
   size: number;
   seed: number;
+  /** The dataset whose images every network of the vote is scored on (`voteBatch`); default N(0, 1) noise. */
+  data?: ImageDataset;
 }
 
 /** 50 cells: a vote's resolution is 1/50, and the pool costs 50 architectures' three proxies once per process. */
@@ -43,8 +47,12 @@ export function copelandScore(query: readonly number[], pool: readonly (readonly
   return wins / pool.length;
 }
 
-/** The batch every network of a vote is scored on: N(0, 1) images and labels drawn from `seed` and the input shape only. */
-export function voteBatch(input: Shape, classes: number, seed: number): ProxyBatch {
+/**
+ * The batch every network of a vote is scored on, drawn from `seed` and the input shape only: 64 of `data`'s
+ * images with their labels (resized to `input`), or without data N(0, 1) images with random labels.
+ */
+export function voteBatch(input: Shape, classes: number, seed: number, data?: ImageDataset): ProxyBatch {
+  if (data) return dataBatch(data, 64, Rng.derive("zc:vote batch", seed, data.name), input);
   return gaussianBatch(64, input, classes, Rng.derive("zc:vote batch", seed, input.join("x"), classes));
 }
 
@@ -63,7 +71,7 @@ export function votePool(
   options: VotePoolOptions = DEFAULT_VOTE_POOL,
   engine?: Engine,
 ): Promise<{ scores: number[][]; seconds: number }> {
-  const cacheKey = canonicalJson({ space: space.toJson(), classes, size: options.size, seed: options.seed });
+  const cacheKey = canonicalJson({ space: space.toJson(), classes, size: options.size, seed: options.seed, data: options.data?.name ?? null });
   let pool = pools.get(cacheKey);
   if (!pool) {
     pool = (async () => {
@@ -78,7 +86,7 @@ export function votePool(
         if (keys.has(key)) continue;
         keys.add(key);
         const { network, input } = build(config);
-        scores.push(await voterScores(network, voteBatch(input, classes, options.seed), Rng.derive("zc:vote weights", options.seed, key), engine));
+        scores.push(await voterScores(network, voteBatch(input, classes, options.seed, options.data), Rng.derive("zc:vote weights", options.seed, key), engine));
       }
       return { scores, seconds: (performance.now() - started) / 1000 };
     })();
