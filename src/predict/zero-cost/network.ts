@@ -18,5 +18,8 @@ export function withoutBatchNorm(layer: Layer): Layer {
   }
 }
 
-/** Whether a parameter path is a conv or dense weight: the layers NASLib's proxies sum over. */
-export const isWeight = (name: string) => name === "w" || name.endsWith(".w");
+/** Weight leaves of conv and dense maps: `w`, attention's `wqkv` and `wo`, squeeze-excite's `w1` and `w2`. */
+const WEIGHT_LEAVES = new Set(["w", "wqkv", "wo", "w1", "w2"]);
+
+/** Whether a parameter path is a conv or dense weight: the layers NASLib's proxies sum over (every nn.Conv2d and nn.Linear weight). */
+export const isWeight = (name: string) => WEIGHT_LEAVES.has(name.slice(name.lastIndexOf(".") + 1));
