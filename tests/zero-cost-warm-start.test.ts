@@ -3,12 +3,14 @@
  * proxy, the same seed gives the same trials, and a proxy that cannot run on the space fails before any trial.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { zeroCostPrior } from "../src/study/zero-cost-prior.js";
 import { zeroCostEvaluator } from "../src/evaluate/zero-cost.js";
 import { Rng } from "../src/core/rng.js";
+import { openStorage } from "../src/storage/open.js";
 import type { Space } from "../src/space/space.js";
 import { lastJsonLine, runCli, tempDir } from "./support.js";
 
@@ -29,6 +31,7 @@ describe("zero-cost warm start from the command line", () => {
     const first = search("a", 7);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stderr, /zero-cost warm start: 6 zc:synflow evaluations in [\d.]+ s \(not trials\)/);
+    assert.match(first.stdout, /^proxies 6 zc:synflow evaluations in [\d.]+ s \(zero-cost warm start; not trials\)$/m);
     const prior = await zeroCostPrior(nb201Space, "synflow", { pool: 6, seed: 7 });
     assert.equal(prior.evaluations, 6);
     // Scored again here through zc:synflow itself, with the documented per-config stream Rng.derive(PROXY, key, seed).
@@ -45,6 +48,30 @@ describe("zero-cost warm start from the command line", () => {
     assert.deepEqual(keys.slice(0, 3), best);
     assert.equal(search("b", 7).code, 0);
     assert.deepEqual(trialKeys("b"), keys);
+  });
+
+  it("stores the proxy evaluations and their time with the study: in its record, the JSON summary and the report", async () => {
+    const db = join(dir, "p.db");
+    const result = nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar100", "--storage", `sqlite:${db}`, "--study", "p", "--strategy", "local", "--trials", "2", "--zero-cost-warm-start", "synflow", "--zero-cost-pool", "4", "--warm-seeds", "2", "--json");
+    assert.equal(result.code, 0, result.stderr);
+    const summary = lastJsonLine<{ proxyEvaluations: { proxy: string; evaluations: number; seconds: number } }>(result.stdout);
+    assert.equal(summary.proxyEvaluations.proxy, "zc:synflow");
+    assert.equal(summary.proxyEvaluations.evaluations, 4);
+    const said = Number(/4 zc:synflow evaluations in ([\d.]+) s/.exec(result.stderr)?.[1]);
+    assert.ok(summary.proxyEvaluations.seconds > 0 && Math.abs(summary.proxyEvaluations.seconds - said) <= 0.05, `${summary.proxyEvaluations.seconds} vs stderr ${said}`);
+    const storage = openStorage(`sqlite:${db}`);
+    try {
+      assert.deepEqual((await storage.loadStudy("p"))?.spec.proxyEvaluations, summary.proxyEvaluations);
+    } finally {
+      await storage.close();
+    }
+    // A resumed run scores the pool again (printed) but the study keeps the record it was created with, and the same search.
+    const resumed = nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar100", "--storage", `sqlite:${db}`, "--study", "p", "--resume", "--strategy", "local", "--trials", "3", "--zero-cost-warm-start", "synflow", "--zero-cost-pool", "4", "--warm-seeds", "2", "--json");
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(lastJsonLine<typeof summary>(resumed.stdout).proxyEvaluations, summary.proxyEvaluations);
+    const report = nascent("report", "--storage", `sqlite:${db}`, "--study", "p", "--out", join(dir, "p.html"));
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(readFileSync(join(dir, "p.html"), "utf8"), /"proxyEvaluations":\{"proxy":"zc:synflow","evaluations":4,/);
   });
 
   it("fails before the first trial, exit 2, when the proxy cannot run on the space", () => {

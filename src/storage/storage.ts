@@ -24,6 +24,15 @@ export interface StudySpec {
   prunerOptions?: Record<string, Json>;
   /** How `nascent worker` runs the study (recorded by `nascent create` and `nascent search`). */
   run?: WorkerPlan;
+  /** A zero-cost warm start's proxy evaluations (not trials); recorded when the study is created, not part of the resume check. */
+  proxyEvaluations?: ProxyEvaluations;
+}
+
+/** What ranking a warm-start pool by a zero-cost proxy cost: evaluations of `proxy` (e.g. `zc:synflow`) and their total seconds. */
+export interface ProxyEvaluations {
+  proxy: string;
+  evaluations: number;
+  seconds: number;
 }
 
 /** What a worker joining a study needs besides the search itself; not part of the resume check. */

@@ -2,7 +2,7 @@ import { NascentError } from "../core/errors.js";
 import { canonicalJson, type Json } from "../core/json.js";
 import type { ConstraintSpec, ObjectiveSpec } from "../core/objectives.js";
 import type { Space } from "../space/space.js";
-import type { StudySpec, WorkerPlan } from "../storage/storage.js";
+import type { ProxyEvaluations, StudySpec, WorkerPlan } from "../storage/storage.js";
 
 /** What a study is asked to be, before it is stored. */
 export interface SpecRequest {
@@ -18,6 +18,8 @@ export interface SpecRequest {
   prunerOptions?: Record<string, Json>;
   /** How `nascent worker` runs the study; not part of the resume check. */
   run?: WorkerPlan;
+  /** A zero-cost warm start's proxy evaluations; not part of the resume check. */
+  proxyEvaluations?: ProxyEvaluations;
 }
 
 /** The stored form of a study's definition, checked: a name, at least one objective, an integer seed. */
@@ -35,6 +37,7 @@ export function studySpec(request: SpecRequest): StudySpec {
   // Absent rather than empty, so studies stored before pruner options existed compare equal.
   if (request.prunerOptions && Object.keys(request.prunerOptions).length) spec.prunerOptions = request.prunerOptions;
   if (request.run) spec.run = request.run;
+  if (request.proxyEvaluations) spec.proxyEvaluations = request.proxyEvaluations;
   if (!spec.name) throw new NascentError("a study needs a name");
   if (spec.objectives.length === 0) throw new NascentError("a study needs at least one objective");
   if (!Number.isSafeInteger(spec.seed)) throw new NascentError(`the seed must be an integer, got ${spec.seed}`);

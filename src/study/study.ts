@@ -7,7 +7,7 @@ import type { Evaluator } from "../evaluate/evaluator.js";
 import { noPruning, type Pruner } from "../pruner/pruner.js";
 import { spaceFromJson } from "../space/from-json.js";
 import type { Space } from "../space/space.js";
-import { StudyExistsError, type Storage, type StoredStudy, type StudySpec, type WorkerPlan } from "../storage/storage.js";
+import { StudyExistsError, type Storage, type StoredStudy, type StudySpec, type WorkerPlan, type ProxyEvaluations } from "../storage/storage.js";
 import { randomSearch } from "../strategy/random.js";
 import type { Strategy } from "../strategy/strategy.js";
 import { TrialNotRunningError, type AskedTrial, type AskOptions } from "./asked.js";
@@ -47,6 +47,8 @@ export interface StudyOptions<C> {
   prunerOptions?: Record<string, Json>;
   /** Recorded for `nascent worker`; a resumed study keeps the plan it was created with. */
   run?: WorkerPlan;
+  /** A zero-cost warm start's proxy evaluations (not trials), recorded when the study is created. */
+  proxyEvaluations?: ProxyEvaluations;
 }
 
 /**

@@ -88,7 +88,9 @@ export function registerSearch(program: Command): void {
       const evaluator = withLatencyOption(await resolveEvaluator(options, trainingProgress), options);
       evaluator.checkSpace(space);
       // After the benchmark's checks, so a bad flag is not reported only after the pool's proxy time.
-      if (options.zeroCostWarmStart !== undefined) prior.push(...(await zeroCostPriorWithProgress(space, options.zeroCostWarmStart, options.zeroCostPool, options.seed)));
+      const zeroCost = options.zeroCostWarmStart !== undefined ? await zeroCostPriorWithProgress(space, options.zeroCostWarmStart, options.zeroCostPool, options.seed) : null;
+      if (zeroCost) prior.push(...zeroCost.trials);
+      const proxyEvaluations = zeroCost ? { proxy: `zc:${options.zeroCostWarmStart}`, evaluations: zeroCost.evaluations, seconds: zeroCost.seconds } : undefined;
       const warmSeeds = options.warmSeeds ?? (options.warmStart.length ? 5 : DEFAULT_ZERO_COST_SEEDS);
       const strategy = withLatencyScreen(prior.length ? warmStarted(baseStrategy, prior, { seeds: warmSeeds }) : baseStrategy, space, constraints, options);
       const objectives = objectivesFor(options.objective, evaluator, strategy, options.strategy);
@@ -112,6 +114,7 @@ export function registerSearch(program: Command): void {
           prunerOptions,
           resume: options.resume,
           run: workerPlan(options, options.trials, options.concurrency),
+          proxyEvaluations,
         });
         // Trials whose lease already ran out are failed first, so the warnings below describe what will run.
         await storage.failStaleTrials(study.id, isDeadLocalWorker);
@@ -144,11 +147,13 @@ export function registerSearch(program: Command): void {
         }
         const best = await bestJson(study);
         if (options.json) {
-          printJsonLine({ study: study.name, trials: complete, best });
+          printJsonLine({ study: study.name, trials: complete, best, ...(study.spec.proxyEvaluations ? { proxyEvaluations: study.spec.proxyEvaluations } : {}) });
         } else {
           const counts = ["complete", "pruned", "failed"].map((s) => `${trials.filter((t) => t.state === s).length} ${s}`).join(", ");
           console.log(`study   ${study.name} in ${storage.url}`);
           console.log(`trials  ${counts} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+          const proxies = study.spec.proxyEvaluations;
+          if (proxies) console.log(`proxies ${proxies.evaluations} ${proxies.proxy} evaluations in ${proxies.seconds.toFixed(1)} s (zero-cost warm start; not trials)`);
           const storageFlag = options.storage === DEFAULT_STORAGE ? "" : ` --storage ${shellWord(options.storage)}`;
           const more = `nascent best${storageFlag} --study ${shellWord(study.name)}`;
           if (Array.isArray(best)) console.log(`pareto  ${best.length} trials on the front (${more})`);

@@ -1,13 +1,12 @@
 import cliProgress from "cli-progress";
 import type { Space } from "../../space/space.js";
-import type { PriorTrial } from "../../strategy/transfer.js";
-import { zeroCostPrior } from "../../study/zero-cost-prior.js";
+import { zeroCostPrior, type ZeroCostPrior } from "../../study/zero-cost-prior.js";
 
 /**
  * `--zero-cost-warm-start PROXY`: scores the pool with a progress bar on stderr, then says on one stderr
  * line how many proxy evaluations it took and how long (they are not trials and not benchmark queries).
  */
-export async function zeroCostPriorWithProgress<C>(space: Space<C>, proxy: string, pool: number, seed: number): Promise<PriorTrial[]> {
+export async function zeroCostPriorWithProgress<C>(space: Space<C>, proxy: string, pool: number, seed: number): Promise<ZeroCostPrior> {
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar({ format: `zc:${proxy} {bar} {value}/{total} pool configs | {duration_formatted} elapsed, eta {eta_formatted}`, hideCursor: true, stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic)
     : undefined;
@@ -16,7 +15,7 @@ export async function zeroCostPriorWithProgress<C>(space: Space<C>, proxy: strin
     const prior = await zeroCostPrior(space, proxy, { pool, seed, onProgress: (done) => bar?.update(done) });
     bar?.stop();
     process.stderr.write(`nascent: zero-cost warm start: ${prior.evaluations} zc:${proxy} evaluations in ${prior.seconds.toFixed(1)} s (not trials)\n`);
-    return prior.trials;
+    return prior;
   } finally {
     bar?.stop();
   }

@@ -48,6 +48,11 @@ export function StudyPage(props: { source: DataSource; name: string }) {
           strategy {spec.strategy.name}, seed {spec.seed}
           {spec.evaluator ? `, ${spec.evaluator}` : ""}
         </span>
+        {spec.proxyEvaluations && (
+          <span data-testid="proxy-evaluations">
+            warm start: {spec.proxyEvaluations.evaluations} {spec.proxyEvaluations.proxy} evaluations in {spec.proxyEvaluations.seconds.toFixed(1)} s (not trials)
+          </span>
+        )}
         {single ? <span data-testid="best-value">best {formatNumber(best)}</span> : <span data-testid="front-size">{frontOf(spec, trials).length} on the Pareto front</span>}
         {props.source.live && <span class="live">● live</span>}
       </div>
