@@ -30,6 +30,7 @@ import { gaussianBatch, jacobCov, saliency, type ProxyBatch } from "../src/predi
 import { synflow } from "../src/predict/zero-cost/synflow.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
+import { randomNb201Cells } from "./zero-cost-cells.js";
 
 const { values } = parseArgs({ options: { archs: { type: "string", default: "100" }, out: { type: "string", default: "docs/bench/zero-cost-data.json" } } });
 const PROXIES = ["snip", "jacob_cov", "naswot", "synflow"] as const;
@@ -88,12 +89,7 @@ function summary<T extends string>(rows: Awaited<ReturnType<typeof measure>>, ta
 const table = nb201Table();
 const [archColumn, c10Column] = ["arch", "c10_test"].map((c) => table.columnIndex(c));
 const c10 = new Map(table.rows.map((row) => [row[archColumn], Number(row[c10Column])]));
-const rng = Rng.derive("zero-cost-random", 0);
-const keys: string[] = [];
-while (keys.length < Number(values.archs)) {
-  const key = nb201Space.key(nb201Space.sample(rng));
-  if (!keys.includes(key)) keys.push(key);
-}
+const keys = randomNb201Cells(Number(values.archs));
 const random = await measure(
   keys.map((key) => ({ key, network: nb201Network(nb201Space.parse(key), 10), gaussianShape: [32, 32, 3] })),
   "nb201",

@@ -16,17 +16,13 @@ import { gaussianBatch } from "../src/predict/zero-cost/saliency.js";
 import { spearman } from "../src/predict/zero-cost/rank.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
+import { randomNb201Cells } from "./zero-cost-cells.js";
 
 const { values } = parseArgs({ options: { archs: { type: "string", default: "40" }, out: { type: "string", default: "docs/bench/zero-cost-grasp.json" } } });
 const table = nb201Table();
 const [archColumn, c10] = ["arch", "c10_test"].map((c) => table.columnIndex(c));
 const accuracy = new Map(table.rows.map((row) => [row[archColumn], Number(row[c10])]));
-const rng = Rng.derive("zero-cost-random", 0);
-const wanted: string[] = [];
-while (wanted.length < Number(values.archs)) {
-  const key = nb201Space.key(nb201Space.sample(rng));
-  if (!wanted.includes(key)) wanted.push(key);
-}
+const wanted = randomNb201Cells(Number(values.archs));
 const rows: { arch: string; accuracy: number; normalized: number; other: number; total: number }[] = [];
 for (const [i, key] of wanted.entries()) {
   const config = nb201Space.validate({ edges: key.split("+").flatMap((part) => part.split("|").filter(Boolean).map((op) => op.split("~")[0])) });

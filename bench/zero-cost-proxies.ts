@@ -24,6 +24,7 @@ import { majorityVote, spearman } from "../src/predict/zero-cost/rank.js";
 import { copelandScore } from "../src/predict/zero-cost/vote.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
+import { randomNb201Cells } from "./zero-cost-cells.js";
 
 const { values } = parseArgs({
   options: {
@@ -42,12 +43,7 @@ const [arch, c10, c100] = ["arch", "c10_test", "c100_test"].map((c) => table.col
 const flopsColumn = table.columnIndex("flops_c10_M");
 const flopsOf = new Map(table.rows.map((row) => [row[arch], Number(row[flopsColumn])]));
 const accuracy = new Map(table.rows.map((row) => [row[arch], { c10: Number(row[c10]), c100: Number(row[c100]) }]));
-const rng = Rng.derive("zero-cost-random", 0);
-const wanted: string[] = [];
-while (wanted.length < Number(values.archs)) {
-  const key = nb201Space.key(nb201Space.sample(rng));
-  if (!wanted.includes(key)) wanted.push(key);
-}
+const wanted = randomNb201Cells(Number(values.archs));
 
 type Record_ = { arch: string; proxy: string; value: number; seconds: number };
 const done = new Map<string, Record_>();

@@ -13,19 +13,15 @@ import { synflow } from "../src/predict/zero-cost/synflow.js";
 import { spearman } from "../src/predict/zero-cost/rank.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { Rng } from "../src/core/rng.js";
+import { randomNb201Cells } from "./zero-cost-cells.js";
 
 const { values } = parseArgs({ options: { archs: { type: "string", default: "1000" }, seed: { type: "string", default: "0" }, cache: { type: "string", default: "docs/bench/synflow-nb201.jsonl" } } });
-const rng = Rng.derive("zero-cost-random", Number(values.seed));
 const table = nb201Table();
 const accuracy = new Map<string, number>();
 const arch = table.columnIndex("arch");
 const c10 = table.columnIndex("c10_test");
 for (const row of table.rows) accuracy.set(row[arch], Number(row[c10]));
-const wanted: string[] = [];
-while (wanted.length < Number(values.archs)) {
-  const key = nb201Space.key(nb201Space.sample(rng));
-  if (!wanted.includes(key)) wanted.push(key);
-}
+const wanted = randomNb201Cells(Number(values.archs), Number(values.seed));
 const done = new Map<string, { synflow: number; seconds: number }>();
 if (existsSync(values.cache!)) for (const line of readFileSync(values.cache!, "utf8").split("\n").filter(Boolean)) {
   const r = JSON.parse(line) as { arch: string; synflow: number; seconds: number };
