@@ -51,8 +51,9 @@ function trainingImages(proxy: string, name: string): ImageDataset {
  * batch); without one, on 64 N(0, 1) images with random labels at CIFAR shape (32x32x3, 10 classes).
  * synflow's input is all ones and Zen-score's N(0, 1) by definition, on the dataset's shape. The metric
  * `zc_gaussian_input` records which: 1 on N(0, 1) noise, 0 on the dataset's images or synflow's ones; the
- * dataset's name is in the evaluator's name (`zc:snip:fashion-mnist`), which the study stores. Metrics: the proxy, and `zc_seconds` (its cost). `zc:vote` is the
- * config's Copeland score under the majority of synflow, jacob_cov and snip against a seeded reference
+ * dataset's name is in the evaluator's name (`zc:snip:fashion-mnist`), which the study stores. Metrics:
+ * the proxy, and `zc_seconds` (its cost). `zc:vote` is the config's Copeland score under the majority of
+ * synflow, jacob_cov and snip against a seeded reference
  * pool of the space (`options.votePool`, default 50 configs, seed 0), whose scores are computed once per
  * process; each query then costs its own three proxies, and `zc_pool_seconds` reports the pool's cost.
  * A non-finite score is recorded as -1e8, as NASLib does.
@@ -60,7 +61,7 @@ function trainingImages(proxy: string, name: string): ImageDataset {
 export function zeroCostEvaluator(proxy: string, options: ZeroCostEvaluatorOptions = {}): Evaluator {
   if (!(ZERO_COST_PROXIES as readonly string[]).includes(proxy)) throw new NascentError(`unknown zero-cost proxy 'zc:${proxy}' (expected one of ${ZERO_COST_PROXIES.map((p) => `zc:${p}`).join(", ")})`);
   const images = options.dataset === undefined ? null : trainingImages(proxy, options.dataset);
-  const DATA = images ? { shape: images.shape, classes: images.classes } : GAUSSIAN;
+  const data = images ? { shape: images.shape, classes: images.classes } : GAUSSIAN;
   // Zen-score is defined on N(0, 1) input; every other proxy but synflow reads the batch.
   const gaussianInput = proxy === "zen" || (proxy !== "synflow" && !images) ? 1 : 0;
   let space: Space<unknown> | null = null;
@@ -82,7 +83,7 @@ export function zeroCostEvaluator(proxy: string, options: ZeroCostEvaluatorOptio
       }
       // A space's networks share their activations: one sampled config tells whether NASWOT can run at all.
       if (proxy === "naswot") {
-        const { network, input } = builder.build(s.sample(Rng.derive("zc:naswot check")), DATA);
+        const { network, input } = builder.build(s.sample(Rng.derive("zc:naswot check")), data);
         checkNaswotNetwork(network, input, `zc:naswot: space '${builder.name}'`);
       }
       space = s;
@@ -90,7 +91,7 @@ export function zeroCostEvaluator(proxy: string, options: ZeroCostEvaluatorOptio
     async evaluate(config: unknown, context: EvaluationContext): Promise<Metrics> {
       if (!space) throw new NascentError(`zc:${proxy}: checkSpace must be called before evaluate`);
       await loadEngine();
-      const { network, input } = networkBuilderFor(space).build(config, DATA);
+      const { network, input } = networkBuilderFor(space).build(config, data);
       const started = performance.now();
       let value: number;
       if (proxy === "synflow") value = await synflow(network, input, context.rng.fork("weights"));
@@ -98,14 +99,14 @@ export function zeroCostEvaluator(proxy: string, options: ZeroCostEvaluatorOptio
       else if (proxy === "vote") {
         const poolOptions = { ...(options.votePool ?? DEFAULT_VOTE_POOL), data: images ?? undefined };
         const builder = networkBuilderFor(space);
-        const pool = await votePool(space, (c) => builder.build(c, DATA), DATA.classes, poolOptions);
+        const pool = await votePool(space, (c) => builder.build(c, data), data.classes, poolOptions);
         const queryStarted = performance.now();
-        const scores = await voterScores(network, voteBatch(input, DATA.classes, poolOptions.seed, poolOptions.data), context.rng.fork("weights"));
+        const scores = await voterScores(network, voteBatch(input, data.classes, poolOptions.seed, poolOptions.data), context.rng.fork("weights"));
         const seconds = (performance.now() - queryStarted) / 1000;
         return { vote: copelandScore(scores, pool.scores), zc_seconds: seconds, zc_gaussian_input: gaussianInput, zc_pool_seconds: pool.seconds };
       }
       else {
-        const batch = images ? dataBatch(images, BATCH, context.rng.fork("batch"), input) : gaussianBatch(BATCH, input, DATA.classes, context.rng.fork("batch"));
+        const batch = images ? dataBatch(images, BATCH, context.rng.fork("batch"), input) : gaussianBatch(BATCH, input, data.classes, context.rng.fork("batch"));
         const weights = context.rng.fork("weights");
         if (proxy === "jacob_cov") value = await jacobCov(network, batch, weights);
         else if (proxy === "naswot") value = await naswot(network, batch, weights);
