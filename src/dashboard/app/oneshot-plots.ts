@@ -11,7 +11,7 @@ const GRAY = "#a0a4ab";
 const HEAT = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
 const OP_COLORS = ["#b9bdc4", "#6a9955", "#3b6fb6", "#1f4f99", "#c27c0e", "#a3520c", "#7a3fa0", "#b03a7a"];
 const GRID = { left: 78, right: 64, top: 48, bottom: 40 };
-const valueAxis = (name: string) => ({ type: "value" as const, name, nameLocation: "middle" as const, nameRotate: 90, nameGap: 48, scale: true, nameTextStyle: { fontSize: 11 } });
+const valueAxis = (name: string) => ({ type: "value" as const, name, nameLocation: "middle" as const, nameRotate: 90, nameGap: 54, scale: true, nameTextStyle: { fontSize: 11 } });
 
 /** The range of every entry of these matrices, widened when flat so the colour scale stays defined. */
 export function heatRange(matrices: (number[][] | null)[]): [number, number] {
@@ -42,11 +42,11 @@ export function heatmapOption(title: string, rows: string[], columns: string[], 
         return `${escapeHtml(rows[r])}, ${escapeHtml(columns[c])}: <b>${v.toFixed(4)}</b>`;
       },
     },
-    grid: { left: 84, right: 16, top: 36, bottom: 92 },
+    grid: { left: 84, right: 16, top: 36, bottom: 112 },
     xAxis: { type: "category", data: columns, splitArea: { show: true }, axisLabel: { rotate: 35, fontSize: 10, interval: 0 } },
     yAxis: { type: "category", data: rows, inverse: true, splitArea: { show: true }, axisLabel: { fontSize: 10, interval: 0 } },
     visualMap: { min: range[0], max: range[1], precision: 3, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, inRange: { color: HEAT }, textStyle: { fontSize: 10 } },
-    series: [{ type: "heatmap", data, label: { show: true, fontSize: dense ? 8 : 10, formatter: (p: unknown) => (p as { value: number[] }).value[2].toFixed(dense ? 2 : 3) } }],
+    series: [{ type: "heatmap", data, label: { show: true, fontSize: dense ? 8 : 10, formatter: (p: unknown) => (p as { value: number[] }).value[2].toFixed(3) } }],
   };
 }
 

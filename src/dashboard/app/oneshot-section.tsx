@@ -34,7 +34,7 @@ function Heatmaps(props: { payload: OneshotPayload; index: number; children?: Co
         first += cell.edges.length;
         if (!rows) return null;
         const title = `${what}${cell.cell === "cell" ? "" : `, ${cell.cell} cell`}, epoch ${epoch.epoch}`;
-        return <Chart key={cell.cell} option={heatmapOption(title, cell.edges, [...payload.ops], rows, alphaRange, strongest)} height={Math.max(300, 130 + 22 * cell.edges.length)} testId="alpha-heatmap" />;
+        return <Chart key={cell.cell} option={heatmapOption(title, cell.edges, [...payload.ops], rows, alphaRange, strongest)} height={Math.max(320, 150 + 22 * cell.edges.length)} testId="alpha-heatmap" />;
       })}
       {epoch.beta &&
         payload.cells.map((cell) => {
