@@ -25,11 +25,14 @@ export function heatRange(matrices: (number[][] | null)[]): [number, number] {
 /**
  * A heat map of rows x columns (softmax(alpha): edges x ops; beta: nodes x inputs), the strongest entry of
  * each row outlined (`strongest` picks it: DARTS's genotype skips `none`); empty cells are entries a row lacks.
+ * Cells show their entry and are coloured by `colour(entry, row)` on `range` (beta: entry x inputs, so rows
+ * of 2 and 5 inputs share one scale, 1 = uniform).
  */
-export function heatmapOption(title: string, rows: string[], columns: string[], matrix: (number | null)[][], range: [number, number], strongest: (row: (number | null)[]) => number): EChartsOption {
+export function heatmapOption(title: string, rows: string[], columns: string[], matrix: (number | null)[][], range: [number, number], strongest: (row: (number | null)[]) => number, colour: (v: number, row: (number | null)[]) => number = (v) => v): EChartsOption {
+  // value: [column, row, what the colour scale reads, the entry itself]
   const data = matrix.flatMap((row, r) => {
     const best = strongest(row);
-    return row.flatMap((v, c) => (v === null ? [] : [{ value: [c, r, v], itemStyle: c === best ? { borderColor: RED, borderWidth: 2 } : undefined }]));
+    return row.flatMap((v, c) => (v === null ? [] : [{ value: [c, r, colour(v, row), v], itemStyle: c === best ? { borderColor: RED, borderWidth: 2 } : undefined }]));
   });
   const dense = rows.length * columns.length > 80;
   return {
@@ -38,15 +41,15 @@ export function heatmapOption(title: string, rows: string[], columns: string[], 
     tooltip: {
       trigger: "item",
       formatter: (p: unknown) => {
-        const [c, r, v] = (p as { value: number[] }).value;
+        const [c, r, , v] = (p as { value: number[] }).value;
         return `${escapeHtml(rows[r])}, ${escapeHtml(columns[c])}: <b>${v.toFixed(4)}</b>`;
       },
     },
     grid: { left: 84, right: 16, top: 36, bottom: 112 },
     xAxis: { type: "category", data: columns, splitArea: { show: true }, axisLabel: { rotate: 35, fontSize: 10, interval: 0 } },
     yAxis: { type: "category", data: rows, inverse: true, splitArea: { show: true }, axisLabel: { fontSize: 10, interval: 0 } },
-    visualMap: { min: range[0], max: range[1], precision: 3, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, inRange: { color: HEAT }, textStyle: { fontSize: 10 } },
-    series: [{ type: "heatmap", data, label: { show: true, fontSize: dense ? 8 : 10, formatter: (p: unknown) => (p as { value: number[] }).value[2].toFixed(3) } }],
+    visualMap: { min: range[0], max: range[1], dimension: 2, precision: 3, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemHeight: 160, inRange: { color: HEAT }, textStyle: { fontSize: 10 } },
+    series: [{ type: "heatmap", data, label: { show: true, fontSize: dense ? 8 : 10, formatter: (p: unknown) => (p as { value: number[] }).value[3].toFixed(3) } }],
   };
 }
 

@@ -21,7 +21,9 @@ function Heatmaps(props: { payload: OneshotPayload; index: number; children?: Co
   const epoch = payload.epochs[index];
   // One colour scale for every epoch, so moving the slider shows alpha moving, not the scale.
   const alphaRange = useMemo(() => heatRange(payload.epochs.map((e) => e.alpha)), [payload]);
-  const betaRange = useMemo(() => heatRange(payload.epochs.map((e) => e.beta)), [payload]);
+  // beta is coloured relative to uniform (entry x inputs: 1 = uniform, whatever the node's number of inputs);
+  // a node with one input (NB201's node 1) always has softmax(beta) = 1 and is left out of the scale.
+  const betaRange = useMemo(() => heatRange(payload.epochs.map((e) => e.beta?.filter((row) => row.length > 1).map((row) => row.map((v) => v * row.length)) ?? null)), [payload]);
   const what = payload.weights === "policy" ? "controller policy softmax(θ)" : "softmax(α)";
   // DARTS's genotype never picks `none` (column 0); NB201's argmax may.
   const strongest = (row: (number | null)[]) => argmax(row, payload.space === "nb301" ? 1 : 0);
@@ -42,8 +44,9 @@ function Heatmaps(props: { payload: OneshotPayload; index: number; children?: Co
           firstNode += cell.nodes.length;
           const columns = cell.nodes.reduce((longest, n) => (n.inputs.length > longest.length ? n.inputs : longest), [] as string[]);
           const matrix = rows.map((row) => columns.map((_, c) => row[c] ?? null));
-          const title = `PC-DARTS edge normalisation softmax(β)${cell.cell === "cell" ? "" : `, ${cell.cell} cell`}, epoch ${epoch.epoch}`;
-          return <Chart key={`beta-${cell.cell}`} option={heatmapOption(title, cell.nodes.map((n) => `node ${n.node}`), columns.map((c) => `from ${c}`), matrix, betaRange, argmax)} height={300} testId="beta-heatmap" />;
+          const title = `PC-DARTS edge normalisation softmax(β)${cell.cell === "cell" ? "" : `, ${cell.cell} cell`}, epoch ${epoch.epoch} (colour: × uniform)`;
+          const relative = (v: number, row: (number | null)[]) => v * row.filter((x) => x !== null).length;
+          return <Chart key={`beta-${cell.cell}`} option={heatmapOption(title, cell.nodes.map((n) => `node ${n.node}`), columns.map((c) => `from ${c}`), matrix, betaRange, argmax, relative)} height={300} testId="beta-heatmap" />;
         })}
       {props.children}
     </div>
