@@ -44,7 +44,7 @@ function Heatmaps(props: { payload: OneshotPayload; index: number; children?: Co
           firstNode += cell.nodes.length;
           const columns = cell.nodes.reduce((longest, n) => (n.inputs.length > longest.length ? n.inputs : longest), [] as string[]);
           const matrix = rows.map((row) => columns.map((_, c) => row[c] ?? null));
-          const title = `PC-DARTS edge normalisation softmax(β)${cell.cell === "cell" ? "" : `, ${cell.cell} cell`}, epoch ${epoch.epoch} (colour: × uniform)`;
+          const title = `PC-DARTS softmax(β) per node${cell.cell === "cell" ? "" : `, ${cell.cell} cell`}, epoch ${epoch.epoch} (colour: × uniform)`;
           const relative = (v: number, row: (number | null)[]) => v * row.filter((x) => x !== null).length;
           return <Chart key={`beta-${cell.cell}`} option={heatmapOption(title, cell.nodes.map((n) => `node ${n.node}`), columns.map((c) => `from ${c}`), matrix, betaRange, argmax, relative)} height={300} testId="beta-heatmap" />;
         })}

@@ -1,6 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
-import type { OneshotEpoch, OneshotPayload } from "../oneshot-payload.js";
+import { useMemo } from "preact/hooks";
+import type { OneshotPayload } from "../oneshot-payload.js";
 import type { DataSource } from "./data.js";
+import { useCursor } from "./use-cursor.js";
 import { POLL_MS } from "./use-study.js";
 
 export interface OneshotState {
@@ -9,38 +10,13 @@ export interface OneshotState {
   error: string | null;
 }
 
-/** A one-shot study's epochs, kept current as the search records new ones (the same cursor polling as useStudy). */
+/** A one-shot study's epochs, kept current as the search records new ones (the trials' change cursor, as useStudy). */
 export function useOneshot(source: DataSource, name: string): OneshotState {
-  const [state, setState] = useState<OneshotState>({ payload: null, error: null });
-  useEffect(() => {
-    let cursor = 0;
-    let stopped = false;
-    let busy = false;
-    const byEpoch = new Map<number, OneshotEpoch>();
-    const load = async () => {
-      if (busy) return; // a slow answer must not be overtaken by the next poll's older cursor
-      busy = true;
-      try {
-        const payload = await source.oneshot(name, cursor);
-        if (stopped) return;
-        if (payload.complete) byEpoch.clear();
-        for (const epoch of payload.epochs) byEpoch.set(epoch.epoch, epoch);
-        if (cursor === 0 || payload.epochs.length > 0) {
-          setState({ payload: { ...payload, epochs: [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch) }, error: null });
-        }
-        cursor = payload.cursor;
-      } catch (error) {
-        if (!stopped) setState((s) => ({ ...s, error: (error as Error).message }));
-      } finally {
-        busy = false;
-      }
-    };
-    void load();
-    const timer = source.live ? setInterval(load, POLL_MS) : undefined;
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [source, name]);
-  return state;
+  const read = async (cursor: number) => {
+    const payload = await source.oneshot(name, cursor);
+    return { page: { cursor: payload.cursor, complete: payload.complete, items: payload.epochs }, payload };
+  };
+  const { payload, items, error } = useCursor(source.live, POLL_MS, [source, name], read, (e) => e.epoch);
+  const merged = useMemo(() => payload && { ...payload, epochs: items }, [payload, items]);
+  return { payload: merged, error };
 }
