@@ -4,6 +4,7 @@ import { bestTrial, paretoFront } from "../core/objectives.js";
 import { Study } from "../study/study.js";
 import type { Space } from "../space/space.js";
 import { latencyPairs, type LatencyPair } from "./latency-agreement.js";
+import { oneshotPayload, type OneshotPayload } from "./oneshot-payload.js";
 
 /** The shapes the dashboard's pages read; the live server and the offline report produce the same ones. */
 export interface StudyListEntry extends StudySummary {
@@ -96,6 +97,13 @@ export class StudyCache {
     const study = await this.study(name);
     const changes = await study.changesSince(since);
     return { spec: study.spec, cursor: changes.cursor, complete: since === 0, trials: changes.trials.map((t) => trialRow(t, study.space)) };
+  }
+
+  /** A one-shot study's epochs changed since the cursor (all when 0): alpha per epoch, curves, genotypes. */
+  async oneshotPayload(name: string, since: number): Promise<OneshotPayload> {
+    const study = await this.study(name);
+    const changes = await study.changesSince(since);
+    return oneshotPayload(study.spec, changes.trials, changes.cursor, since === 0);
   }
 
   async trial(name: string, number: number): Promise<TrialRecord | null> {

@@ -44,6 +44,10 @@ export async function startDashboard(options: DashboardOptions): Promise<{ serve
     const since = Number(request.query.since ?? 0);
     return cache.studyPayload(request.params.name, Number.isSafeInteger(since) && since >= 0 ? since : 0);
   });
+  server.get<{ Params: { name: string }; Querystring: { since?: string } }>("/api/studies/:name/oneshot", async (request) => {
+    const since = Number(request.query.since ?? 0);
+    return cache.oneshotPayload(request.params.name, Number.isSafeInteger(since) && since >= 0 ? since : 0);
+  });
   server.get("/api/ofa", async () => ofaDirs.map(ofaPayload));
   server.get<{ Params: { name: string; number: string } }>("/api/studies/:name/trials/:number", async (request, reply) => {
     const trial = await cache.trial(request.params.name, Number(request.params.number));

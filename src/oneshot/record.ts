@@ -15,7 +15,8 @@ const parseKey = (space: OneshotSpace, key: string): unknown => (space === "nb20
 /**
  * A search's epochs as a study: trial n is epoch n + 1, its config the genotype derived so far (null for
  * SPOS/RSPS before their final ranking), its metrics the losses and supernet accuracy, its user attributes
- * alpha's softmax per edge, so the dashboard and `nascent read` show a one-shot run like any other study.
+ * alpha's softmax per edge (and GDAS's temperature; ProxylessNAS/FBNet's latencyMs is a metric), so the
+ * dashboard and `nascent read` show a one-shot run like any other study.
  */
 export async function openOneshotStudy(storage: Storage, name: string, method: string, seed: number, options: Record<string, number>, space: OneshotSpace = "nb201"): Promise<StoredStudy> {
   const existing = await storage.loadStudy(name);
@@ -46,6 +47,7 @@ export async function recordEpochs(storage: Storage, study: StoredStudy, history
     if (record.temperature !== null) await storage.setTrialAttr(study.id, n, "temperature", record.temperature);
     const metrics: Record<string, number> = { supernetAccuracy: record.supernetAccuracy, trainLoss: record.trainLoss, learningRate: record.learningRate, seconds: record.seconds };
     if (record.archLoss !== null) metrics.archLoss = record.archLoss;
+    if (record.latencyMs !== undefined) metrics.latencyMs = record.latencyMs;
     await storage.finishTrial(study.id, n, { state: "complete", values: [record.supernetAccuracy], metrics });
   }
 }

@@ -180,8 +180,9 @@ export async function oneshotSearch(options: SearchOptions): Promise<SearchResul
       const record: EpochRecord = {
         epoch: epoch + 1,
         trainLoss,
-        archLoss: mode.learnsAlpha ? archLoss : null,
-        ...(options.latency ? { latencyMs } : {}),
+        // No architecture step ran in a warm-up epoch (PC-DARTS): no loss, rather than a 0 that plots as one.
+        archLoss: mode.learnsAlpha && epoch >= warmup ? archLoss : null,
+        ...(options.latency && epoch >= warmup ? { latencyMs } : {}),
         supernetAccuracy: accuracy,
         alphaSoftmax: mode.learnsAlpha ? alpha.map((row) => softmax(row)) : null,
         genotype: genotype ? layout.configSpace.key(genotype) : null,

@@ -30,23 +30,7 @@ export function nsga2(options: Nsga2Options = {}): Strategy {
   const crossoverRate = options.crossover ?? 0.9;
   if (!Number.isInteger(populationSize) || populationSize < 2) throw new NascentError(`nsga2 population must be an integer >= 2, got ${populationSize}`);
   if (!(crossoverRate >= 0 && crossoverRate <= 1)) throw new NascentError(`nsga2 crossover must be a probability, got ${crossoverRate}`);
-  // Parents of generation g = elite of (parents of g-1 ∪ generation g-1), as NSGA-II defines them (and as
-  // cheap as it: O(population²) per generation). Memoised by which trials went in, so it follows the history.
-  const elites = new Map<string, Member<unknown>[]>();
-  const parentsOf = <C>(generation: number, history: readonly TrialView<C>[], directions: readonly ("maximize" | "minimize")[]): Member<C>[] => {
-    let parents: Member<C>[] = [];
-    for (let g = 1; g <= generation; g++) {
-      const offspring = history.filter((t) => t.state === "complete" && t.values && Math.floor(t.number / populationSize) === g - 1);
-      const key = `${g}:${offspring.length}:${offspring.at(-1)?.number}:${offspring.at(-1)?.key}:${parents.length}`;
-      let elite = elites.get(key) as Member<C>[] | undefined;
-      if (!elite) {
-        elite = eliteOf([...parents.map((m) => m.trial), ...offspring], populationSize, directions);
-        elites.set(key, elite as Member<unknown>[]);
-      }
-      parents = elite;
-    }
-    return parents;
-  };
+  const selection = parentSelection(populationSize);
   return {
     name: "nsga2",
     minObjectives: 2,
@@ -55,7 +39,7 @@ export function nsga2(options: Nsga2Options = {}): Strategy {
       const generation = Math.floor(context.trialNumber / populationSize);
       const random = (): Proposal<C> => ({ config: sampleUnseen(context) ?? context.space.sample(context.rng), note: { generation } });
       if (generation === 0) return random();
-      const parents = parentsOf(generation, context.history, context.directions);
+      const parents = selection.parents(generation, context.history, context.directions);
       if (parents.length < 2) return random();
       const tournament = (): Member<C> => {
         const [a, b] = [context.rng.pick(parents), context.rng.pick(parents)];
@@ -72,6 +56,58 @@ export function nsga2(options: Nsga2Options = {}): Strategy {
       return random();
     },
   };
+}
+
+/** What a generation's parents were chosen from: the history's first `end` trials, known by their two ends. */
+interface Selection {
+  end: number;
+  first: TrialView<unknown> | undefined;
+  last: TrialView<unknown> | undefined;
+  parents: Member<unknown>[];
+}
+
+/**
+ * NSGA-II's parent selection, cached per generation: the parents of generation g are the elite of (parents
+ * of g-1 ∪ the complete trials of g-1), O(population²) once per generation, as NSGA-II defines them. A
+ * generation's parents are recomputed only when the trials numbered below it change: their count, or the
+ * trial objects at the two ends of that part of the history (finished trials never change, so within one
+ * study only a trial finishing late changes them, and it changes the count). Every proposal of a generation
+ * then costs a binary search, not a walk over every earlier generation (bench/nsga2-cache.ts).
+ * `history` must be in trial-number order, as StrategyContext gives it.
+ */
+function parentSelection(populationSize: number) {
+  const cache: Selection[] = [];
+  /** Index of the first trial numbered `number` or above. */
+  const endOf = (history: readonly TrialView<unknown>[], number: number): number => {
+    let lo = 0;
+    let hi = history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (history[mid].number < number) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const holds = (g: number, history: readonly TrialView<unknown>[]): boolean => {
+    const cached = cache[g];
+    const end = endOf(history, g * populationSize);
+    return cached !== undefined && cached.end === end && cached.first === history[0] && cached.last === history[end - 1];
+  };
+  const parents = <C>(generation: number, history: readonly TrialView<C>[], directions: readonly ("maximize" | "minimize")[]): Member<C>[] => {
+    // The newest generation whose cached parents still hold, then forward from there (no recursion: a
+    // resumed study of many small generations would overflow the stack).
+    let g = generation;
+    while (g > 0 && !holds(g, history)) g--;
+    let current = (g === 0 ? [] : cache[g].parents) as Member<C>[];
+    for (let next = g + 1; next <= generation; next++) {
+      const end = endOf(history, next * populationSize);
+      const offspring = history.slice(endOf(history, (next - 1) * populationSize), end).filter((t) => t.state === "complete" && t.values);
+      current = eliteOf([...current.map((m) => m.trial), ...offspring], populationSize, directions);
+      cache[next] = { end, first: history[0], last: history[end - 1], parents: current as Member<unknown>[] };
+    }
+    return current;
+  };
+  return { parents };
 }
 
 /** The `size` best trials by non-dominated rank, then by crowding distance within the last front. */

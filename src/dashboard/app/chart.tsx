@@ -1,4 +1,4 @@
-import { LineChart, ParallelChart, ScatterChart } from "echarts/charts";
+import { HeatmapChart, LineChart, ParallelChart, ScatterChart } from "echarts/charts";
 import { GridComponent, LegendComponent, MarkLineComponent, ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import type { EChartsOption } from "echarts";
@@ -6,7 +6,7 @@ import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "preact/hooks";
 
 // Only the charts and components the dashboard draws, to keep the bundle small.
-echarts.use([LineChart, ScatterChart, ParallelChart, GridComponent, LegendComponent, MarkLineComponent, ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([HeatmapChart, LineChart, ScatterChart, ParallelChart, GridComponent, LegendComponent, MarkLineComponent, ParallelComponent, TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 /** An ECharts chart that follows its option; `onPick` gets the trial number of a clicked point. */
 export function Chart(props: { option: EChartsOption; height?: number; testId?: string; onPick?: (trial: number) => void }) {

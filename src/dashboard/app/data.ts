@@ -1,5 +1,6 @@
 import type { TrialRecord } from "../../core/trial.js";
 import type { OfaPayload } from "../ofa-payload.js";
+import type { OneshotPayload } from "../oneshot-payload.js";
 import type { StudyListEntry, StudyPayload } from "../payload.js";
 
 /** Where the pages read from: the live server's API, or the data embedded in an offline report. */
@@ -10,6 +11,8 @@ export interface DataSource {
   trial(name: string, number: number): Promise<TrialRecord | null>;
   /** The once-for-all supernets the dashboard was started with (nascent dashboard --ofa DIR). */
   ofa(): Promise<OfaPayload[]>;
+  /** A one-shot study's epochs changed since the cursor (all when 0): alpha per epoch, curves, genotypes. */
+  oneshot(name: string, since: number): Promise<OneshotPayload>;
 }
 
 async function getJson<T>(path: string): Promise<T> {
@@ -25,6 +28,7 @@ export const liveSource: DataSource = {
   study: (name, since) => getJson(`/api/studies/${encodeURIComponent(name)}?since=${since}`),
   trial: (name, number) => getJson(`/api/studies/${encodeURIComponent(name)}/trials/${number}`),
   ofa: () => getJson("/api/ofa"),
+  oneshot: (name, since) => getJson(`/api/studies/${encodeURIComponent(name)}/oneshot?since=${since}`),
 };
 
 /** What `nascent report` embeds: one study, every trial in full. */
@@ -33,6 +37,8 @@ export interface ReportData {
   payload: StudyPayload;
   trials: TrialRecord[];
   ofa?: OfaPayload[];
+  /** The study's epochs when `nascent oneshot` wrote it. */
+  oneshot?: OneshotPayload | null;
 }
 
 export function reportSource(data: ReportData): DataSource {
@@ -42,5 +48,9 @@ export function reportSource(data: ReportData): DataSource {
     study: async (_name, since) => (since === 0 ? data.payload : { ...data.payload, complete: false, trials: [] }),
     trial: async (_name, number) => data.trials.find((t) => t.number === number) ?? null,
     ofa: async () => data.ofa ?? [],
+    oneshot: async (name, since) => {
+      if (!data.oneshot) throw new Error(`study '${name}' is not a one-shot search`);
+      return since === 0 ? data.oneshot : { ...data.oneshot, complete: false, epochs: [] };
+    },
   };
 }

@@ -4,6 +4,8 @@ import { Chart } from "./chart.js";
 import { formatNumber } from "./flatten.js";
 import { latencyAgreement } from "../latency-agreement.js";
 import { frontOf, historyOption, intermediateOption, latencyOption, paretoOption, parallelOption } from "./plots.js";
+import { oneshotMethod } from "../oneshot-method.js";
+import { OneshotSection } from "./oneshot-section.js";
 import { TrialsTable } from "./trials-table.js";
 import { useStudy } from "./use-study.js";
 
@@ -56,6 +58,8 @@ export function StudyPage(props: { source: DataSource; name: string }) {
         {single ? <span data-testid="best-value">best {formatNumber(best)}</span> : <span data-testid="front-size">{frontOf(spec, trials).length} on the Pareto front</span>}
         {props.source.live && <span class="live">● live</span>}
       </div>
+      {/* Until the new study's spec arrives, `spec` is the previous study's: its space cannot draw the new cells. */}
+      {oneshotMethod(spec) !== null && spec.name === props.name && <OneshotSection key={props.name} source={props.source} name={props.name} spec={spec} />}
       <div class="charts">
         {history && <Chart option={history} testId="history-chart" onPick={open} />}
         {pareto && <Chart option={pareto} testId="pareto-chart" onPick={open} />}
