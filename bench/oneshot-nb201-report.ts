@@ -69,7 +69,9 @@ const perMethod = methods.map((method) => {
 });
 const noiseByKey = [...new Set(noise.map((n) => n.key))].map((key) => {
   const all = [standalone.get(key), ...noise.filter((n) => n.key === key)].filter((r): r is StandaloneRun | NoiseRun => r !== undefined);
-  return { key, streams: all.length, test: all.map((r) => r.test), validation: all.map((r) => r.validation), testStd: std(all.map((r) => r.test)), validationStd: std(all.map((r) => r.validation)) };
+  const test = all.map((r) => r.test);
+  const validation = all.map((r) => r.validation);
+  return { key, streams: all.length, test, validation, meanTest: mean(test), testStd: std(test), meanValidation: mean(validation), validationStd: std(validation) };
 });
 const summary = {
   benchmark: "oneshot-nb201-fashion-mnist", runs: values.runs, reference: { file: values.reference, test: refTest, validation: refValidation },
@@ -86,7 +88,7 @@ console.log("\n| method | seeds | mean standalone test | mean val | seeds > medi
 for (const m of perMethod) console.log(`| ${m.method} | ${m.seeds} | ${f4(m.meanTest)} | ${f4(m.meanValidation)} | ${m.seedsBeatingBothTest} / ${m.seedsBeatingBothValidation} | ${m.meanNb201Cifar10.toFixed(2)} | ${m.meanCostLargest.toFixed(1)} (${m.maxCostLargest.toFixed(1)}) | ${m.meanParameterFreeOps.toFixed(1)} |`);
 console.log(`| 20 random cells | 20 | median ${f4(refTest.median)}, best ${f4(refTest.best)} | median ${f4(refValidation.median)}, best ${f4(refValidation.best)} | | median ${median(reference.cells.map((c) => c.nb201Cifar10)).toFixed(2)} | | |`);
 console.log(`| largest cell | 1 | ${f4(refTest.largest)} | ${f4(refValidation.largest)} | | ${reference.largest.nb201Cifar10} | 1.0 | 0 |`);
-for (const n of noiseByKey) console.log(`\nnoise ${n.key}: ${n.streams} streams, test ${n.test.join(", ")} (std ${n.testStd.toFixed(4)}), validation ${n.validation.join(", ")} (std ${n.validationStd.toFixed(4)})`);
+for (const n of noiseByKey) console.log(`\nnoise ${n.key}: ${n.streams} streams, test ${n.test.join(", ")} (mean ${n.meanTest.toFixed(4)}, std ${n.testStd.toFixed(4)}), validation ${n.validation.join(", ")} (mean ${n.meanValidation.toFixed(4)}, std ${n.validationStd.toFixed(4)})`);
 
 const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: 900, height: 480 });
 const categories = ["20 random", ...methods];
