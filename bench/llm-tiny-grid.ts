@@ -7,12 +7,16 @@
  * 1.1M tokens, past the early phase where the loss is still far from any power law. Recipe from
  * bench/llm-lr-sweep.ts (docs/llm.md): batch 32 x 64 bytes, peak learning rate RECIPE.learningRate(width).
  * Runs go `--concurrency` at a time in child processes (one thread each) and are appended to
- * docs/bench/llm-tiny-grid.jsonl as they finish, so an interrupted grid resumes.
+ * docs/bench/llm-tiny-grid.jsonl as they finish, so an interrupted grid resumes. `--seed S` draws the
+ * initialisation, the engine's seed and the data order from seed S (seed 0 is the stream of the first runs,
+ * which carried no seed); `--only 5e11,1e12` restricts to those budgets (FLOPs);
+ * `--out PATH` appends to another file (a reproduction check).
  *
- *   node dist/bench/llm-tiny-grid.js [--budget 5e11] [--concurrency 1] [--skip ID,ID]
+ *   node dist/bench/llm-tiny-grid.js [--budget 5e11] [--seed 0] [--only FLOPS,FLOPS] [--out PATH] [--concurrency 1] [--skip ID,ID]
  */
 import { fork } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveArchitecture, type LlmConfig } from "../src/space/builtin/llm-architecture.js";
 import { trainingFlops } from "../src/cost/llm/flops.js";
@@ -20,7 +24,7 @@ import { TrainTextEvaluator } from "../src/evaluate/train-text.js";
 import { Rng } from "../src/core/rng.js";
 import { CONTEXT, RECIPE, sizeConfig } from "./llm-tiny-sizes.js";
 
-export const GRID_FILE = fileURLToPath(new URL("../../docs/bench/llm-tiny-grid.jsonl", import.meta.url));
+const GRID_FILE = fileURLToPath(new URL("../../docs/bench/llm-tiny-grid.jsonl", import.meta.url));
 const EVAL_TOKENS = 262_144;
 const DEFAULT_BUDGET = 5e11;
 
@@ -39,6 +43,16 @@ export interface GridRun {
   config: LlmConfig;
 }
 
+/** A run's random stream at a seed; seed 0 keeps the labels of the runs recorded before seeds existed. */
+export function gridRng(id: string, seed: number): Rng {
+  return seed === 0 ? Rng.derive("llm-tiny-grid", id) : Rng.derive("llm-tiny-grid", id, "seed", seed);
+}
+
+/** The seed of a grid record (records written before seeds existed are seed 0). */
+export function recordSeed(record: { seed?: number }): number {
+  return record.seed ?? 0;
+}
+
 export function gridRuns(budget: number): GridRun[] {
   const runs: GridRun[] = [];
   for (const [multiple, names] of PLAN) {
@@ -52,46 +66,52 @@ export function gridRuns(budget: number): GridRun[] {
   return runs;
 }
 
-async function runOne(run: GridRun): Promise<void> {
+async function runOne(run: GridRun, seed: number, out: string): Promise<void> {
   const evaluator = new TrainTextEvaluator({ batch: RECIPE.batch, learningRate: RECIPE.learningRate(run.config.dModel), evalTokens: EVAL_TOKENS, evalWindows: 512 });
   const curve: { step: number; loss: number }[] = [];
   const metrics = await evaluator.evaluate(run.config, {
     trialNumber: 0,
-    rng: Rng.derive("llm-tiny-grid", run.id),
+    rng: gridRng(run.id, seed),
     report: async (step, loss) => {
       curve.push({ step, loss });
-      console.log(`${new Date().toISOString()} ${run.id} tokens ${step * EVAL_TOKENS} validation loss ${loss.toFixed(4)}`);
+      console.log(`${new Date().toISOString()} ${run.id} seed ${seed} tokens ${step * EVAL_TOKENS} validation loss ${loss.toFixed(4)}`);
     },
     shouldPrune: () => false,
     signal: new AbortController().signal,
   });
-  appendFileSync(GRID_FILE, `${JSON.stringify({ id: run.id, size: run.size, budget: run.budget, config: run.config, batch: RECIPE.batch, learningRate: RECIPE.learningRate(run.config.dModel), ...metrics, curve, evalTokens: EVAL_TOKENS })}\n`);
+  appendFileSync(out, `${JSON.stringify({ id: run.id, seed, size: run.size, budget: run.budget, config: run.config, batch: RECIPE.batch, learningRate: RECIPE.learningRate(run.config.dModel), ...metrics, curve, evalTokens: EVAL_TOKENS })}\n`);
 }
 
-function done(): Set<string> {
-  if (!existsSync(GRID_FILE)) return new Set();
-  return new Set(readFileSync(GRID_FILE, "utf8").trim().split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id));
+/** The runs already recorded at a seed. */
+function done(out: string, seed: number): Set<string> {
+  if (!existsSync(out)) return new Set();
+  const records = readFileSync(out, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as { id: string; seed?: number });
+  return new Set(records.filter((r) => recordSeed(r) === seed).map((r) => r.id));
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
-  const runs = gridRuns(flag("--budget", DEFAULT_BUDGET));
-  if (args[0] === "--run") return runOne(runs.find((r) => r.id === args[1]) as GridRun);
-  mkdirSync(fileURLToPath(new URL(".", `file://${GRID_FILE}`)), { recursive: true });
+  const seed = flag("--seed", 0);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got ${seed}`);
+  const only = args.includes("--only") ? args[args.indexOf("--only") + 1].split(",").map(Number) : undefined;
+  const runs = gridRuns(flag("--budget", DEFAULT_BUDGET)).filter((r) => !only || only.includes(r.budget));
+  const out = args.includes("--out") ? resolve(args[args.indexOf("--out") + 1]) : GRID_FILE;
+  if (args[0] === "--run") return runOne(runs.find((r) => r.id === args[1]) as GridRun, seed, out);
+  mkdirSync(dirname(out), { recursive: true });
   // --skip ID,ID: runs another process is still training (they append when they finish).
-  const finished = new Set([...done(), ...(args.includes("--skip") ? args[args.indexOf("--skip") + 1].split(",") : [])]);
+  const finished = new Set([...done(out, seed), ...(args.includes("--skip") ? args[args.indexOf("--skip") + 1].split(",") : [])]);
   // Longest first, so the workers finish together.
   const todo = runs.filter((r) => !finished.has(r.id)).sort((a, b) => b.budget - a.budget || b.config.dModel - a.config.dModel);
-  console.log(`${todo.length} of ${runs.length} runs to do`);
+  console.log(`${todo.length} of ${runs.length} runs to do at seed ${seed}`);
   const worker = async () => {
     for (let run = todo.shift(); run; run = todo.shift()) {
       const started = Date.now();
       await new Promise<void>((resolve, reject) => {
-        const child = fork(fileURLToPath(import.meta.url), ["--run", run.id, "--budget", String(flag("--budget", DEFAULT_BUDGET))], { env: { ...process.env, NASCENT_THREADS: "1" } });
+        const child = fork(fileURLToPath(import.meta.url), ["--run", run.id, "--budget", String(flag("--budget", DEFAULT_BUDGET)), "--seed", String(seed), "--out", out], { env: { ...process.env, NASCENT_THREADS: "1" } });
         child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${run.id} exited with ${code}`))));
       });
-      console.log(`${new Date().toISOString()} ${run.id} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      console.log(`${new Date().toISOString()} ${run.id} seed ${seed} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
   };
   await Promise.all(Array.from({ length: flag("--concurrency", 1) }, worker));

@@ -29,6 +29,7 @@ export interface TrainTextOptions {
 export function causalLmShapeOf(a: LlmArchitecture): CausalLmShape {
   const required: [keyof LlmArchitecture, unknown][] = [["ffn", "gelu"], ["norm", "layernorm"], ["bias", "all"], ["positions", "learned"]];
   for (const [field, value] of required) if (a[field] !== value) throw new ConfigError(field, `train:text builds GPT-2 style models and needs ${field} = ${JSON.stringify(value)}, got ${JSON.stringify(a[field])}`);
+  if (a.slidingWindow !== undefined && a.slidingWindow < a.context) throw new ConfigError("slidingWindow", `train:text trains full causal attention; slidingWindow ${a.slidingWindow} is under the context ${a.context}`);
   if (a.vocab < 256 || a.vocab > 65536) throw new ConfigError("vocab", `train:text needs a vocabulary of 256 (bytes) to 65536 (byte-level BPE), got ${a.vocab}`);
   return { layers: a.layers, dModel: a.dModel, heads: a.heads, kvHeads: a.kvHeads, headDim: a.headDim, ffnDim: a.ffnDim, vocab: a.vocab, context: a.context, tied: a.tiedEmbeddings };
 }

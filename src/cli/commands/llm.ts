@@ -4,9 +4,9 @@ import { parse } from "csv-parse/sync";
 import { llmConfigProblem, resolveArchitecture, type LlmConfig } from "../../space/builtin/llm-architecture.js";
 import { resolveDevice } from "../../cost/llm/devices.js";
 import { fitChinchillaLaw, relativeErrors, type ScalingRun } from "../../cost/llm/fit.js";
-import { fromHfConfig, isHfConfig } from "../../cost/llm/hf-config.js";
+import { fromHfConfig, hfConfigWarnings, isHfConfig } from "../../cost/llm/hf-config.js";
 import { parseDtype } from "../../cost/llm/memory.js";
-import { costReport, type CostReport } from "../../cost/llm/report.js";
+import { costReport, costWarnings, type CostReport } from "../../cost/llm/report.js";
 import { computeOptimal, resolveLaw } from "../../cost/llm/scaling-law.js";
 import { ConfigError, NascentError } from "../../core/errors.js";
 import { printJsonLine } from "../output.js";
@@ -29,6 +29,7 @@ export function readLlmConfig(text: string): LlmConfig {
     throw new NascentError(`--config: ${inline ? "not valid JSON" : `cannot read '${text}'`}: ${(error as Error).message.split("\n")[0]}`);
   }
   const config = isHfConfig(json) ? fromHfConfig(json) : (json as LlmConfig);
+  if (isHfConfig(json)) for (const warning of hfConfigWarnings(json)) console.error(`nascent: warning: ${warning}`);
   const problem = llmConfigProblem(config);
   // Every problem, one line each, named as the flag's.
   if (problem) throw ConfigError.of(problem.issues.map((issue) => ({ ...issue, path: issue.path ? `--config: ${issue.path}` : "--config" })));
@@ -42,7 +43,7 @@ const sci = (x: number | null) => (x === null ? "-" : x.toExponential(3));
 
 function printCost(report: CostReport): void {
   const a = report.architecture;
-  console.log(`shape       ${a.layers} layers x d=${a.dModel}, ${a.heads} heads (${a.kvHeads} kv, d_h=${a.headDim}), ${a.ffn} f=${a.ffnDim}, V=${a.vocab}, ${a.norm}, ${a.positions}, ${a.tiedEmbeddings ? "tied" : "untied"}`);
+  console.log(`shape       ${a.layers} layers x d=${a.dModel}, ${a.heads} heads (${a.kvHeads} kv, d_h=${a.headDim}), ${a.ffn} f=${a.ffnDim}, V=${a.vocab}, ${a.norm}, ${a.positions}${a.slidingWindow ? `, window ${a.slidingWindow}` : ""}, ${a.tiedEmbeddings ? "tied" : "untied"}`);
   console.log(`params      ${report.params.toLocaleString("en-US")} (embedding ${report.embeddingParams.toLocaleString("en-US")}, non-embedding ${report.nonEmbeddingParams.toLocaleString("en-US")})`);
   console.log(`training    ${sci(report.trainFlops)} FLOPs for ${sci(report.tokens)} tokens (6ND alone ${sci(report.trainFlops6ND)}); predicted loss ${report.loss?.toFixed(4) ?? "-"}`);
   console.log(`per token   prefill ${sci(report.prefillFlopsPerToken)} FLOPs, decode ${sci(report.decodeFlopsPerToken)} FLOPs at context ${report.context}`);
@@ -72,10 +73,12 @@ export function registerLlm(program: Command): void {
     .action((options: { config: string; tokens?: string; context?: string; batch: string; dtype: string; device?: string; law: string; json?: boolean }) => {
       const config = readLlmConfig(options.config);
       const a = resolveArchitecture(config);
+      const context = positive("--context", options.context, true) ?? a.context;
+      for (const warning of costWarnings(a, context)) console.error(`nascent: warning: ${warning}`);
       const report = costReport(a, {
         dtype: parseDtype(options.dtype),
         batch: positive("--batch", options.batch, true) as number,
-        context: positive("--context", options.context, true) ?? a.context,
+        context,
         tokens: positive("--tokens", options.tokens) ?? config.tokens,
         devices: options.device ? [resolveDevice(options.device)] : undefined,
         law: resolveLaw(options.law),

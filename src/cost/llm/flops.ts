@@ -16,17 +16,27 @@ export function attentionFlopsPerToken(a: LlmArchitecture, positions: number): n
 }
 
 /**
- * Forward FLOPs per token when a whole prompt of `context` tokens is processed (prefill) with a causal mask:
- * 2·N_m + 2·L·T·d_attn (token t attends to t positions, T/2 on average). This is Kaplan et al.'s
- * C_forward = 2N + 2·n_layer·n_ctx·d_attn, with the LM head counted in N.
+ * Positions one token attends to on average over a causal prompt of T tokens: T/2 with full attention; with a
+ * window W < T, token t attends to min(t, W), W - W^2/(2T) on average (T/2 at T = W).
  */
-export function prefillFlopsPerToken(a: LlmArchitecture, context: number): number {
-  return 2 * matmulParams(a) + attentionFlopsPerToken(a, context / 2);
+export function meanAttendedPositions(a: LlmArchitecture, context: number): number {
+  const w = a.slidingWindow;
+  return w === undefined || context <= w ? context / 2 : w - (w * w) / (2 * context);
 }
 
-/** Forward FLOPs to generate one token with `context` tokens in the KV cache: 2·N_m + 4·L·T·d_attn. */
+/**
+ * Forward FLOPs per token when a whole prompt of `context` tokens is processed (prefill) with a causal mask:
+ * 2·N_m + 2·L·T·d_attn (token t attends to t positions, T/2 on average). This is Kaplan et al.'s
+ * C_forward = 2N + 2·n_layer·n_ctx·d_attn, with the LM head counted in N. A sliding window W replaces T/2 by
+ * `meanAttendedPositions`.
+ */
+export function prefillFlopsPerToken(a: LlmArchitecture, context: number): number {
+  return 2 * matmulParams(a) + attentionFlopsPerToken(a, meanAttendedPositions(a, context));
+}
+
+/** Forward FLOPs to generate one token with `context` tokens before it: 2·N_m + 4·L·min(T, W)·d_attn. */
 export function decodeFlopsPerToken(a: LlmArchitecture, context: number): number {
-  return 2 * matmulParams(a) + attentionFlopsPerToken(a, context);
+  return 2 * matmulParams(a) + attentionFlopsPerToken(a, Math.min(context, a.slidingWindow ?? Infinity));
 }
 
 /**

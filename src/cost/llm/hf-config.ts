@@ -28,7 +28,8 @@ export function isHfConfig(json: unknown): json is HfJson {
  * llama/mistral (`LlamaForCausalLM`: SwiGLU, RMSNorm, rotary, no biases unless `attention_bias`, untied unless
  * `tie_word_embeddings`); qwen2 (as Llama plus q/k/v biases); gemma (GeGLU, explicit `head_dim`, tied);
  * gpt2 (`GPT2LMHeadModel`: GELU MLP of `n_inner` or 4d, LayerNorm, biases everywhere, learned positions, tied).
- * Mistral's sliding window is not modelled (KV cache is counted over the full context).
+ * mistral's `sliding_window` (null: none) bounds the attention and the KV cache (`hfConfigWarnings` names
+ * qwen2's, which applies to some layers only and is not modelled).
  */
 export function fromHfConfig(json: HfJson): LlmConfig {
   const type = json.model_type;
@@ -70,9 +71,22 @@ export function fromHfConfig(json: HfJson): LlmConfig {
         positions: "rotary",
       };
       if (json.head_dim !== undefined && json.head_dim !== null) config.headDim = field(json, "head_dim");
+      if (type === "mistral" && json.sliding_window !== undefined && json.sliding_window !== null) config.slidingWindow = field(json, "sliding_window");
       return config;
     }
     default:
       throw new NascentError(`config.json: model_type ${JSON.stringify(type)} is not supported (expected ${HF_MODEL_TYPES.join(", ")})`);
   }
+}
+
+/**
+ * What `fromHfConfig` reads but does not model, one line each: qwen2's `use_sliding_window` (transformers windows
+ * only the layers from `max_window_layers` up; nascent counts full attention in every layer, an upper bound).
+ */
+export function hfConfigWarnings(json: HfJson): string[] {
+  const warnings: string[] = [];
+  if (json.model_type === "qwen2" && json.use_sliding_window === true) {
+    warnings.push(`config.json: qwen2 use_sliding_window (window ${String(json.sliding_window)} from layer ${String(json.max_window_layers)}) is ignored: attention and KV cache are counted over the full context`);
+  }
+  return warnings;
 }

@@ -31,9 +31,12 @@ export function kvCacheBytesPerToken(a: LlmArchitecture, dtype: Dtype): number {
   return 2 * a.layers * a.kvHeads * a.headDim * DTYPE_BYTES[dtype];
 }
 
-/** KV-cache bytes for `batch` sequences of `context` tokens. */
+/**
+ * KV-cache bytes for `batch` sequences of `context` tokens; with a sliding window W, a rolling buffer of
+ * min(T, W) tokens per sequence (Jiang et al. 2023, Mistral 7B, Sec. 2 "Rolling Buffer Cache").
+ */
 export function kvCacheBytes(a: LlmArchitecture, dtype: Dtype, context: number, batch = 1): number {
-  return kvCacheBytesPerToken(a, dtype) * context * batch;
+  return kvCacheBytesPerToken(a, dtype) * Math.min(context, a.slidingWindow ?? Infinity) * batch;
 }
 
 /**

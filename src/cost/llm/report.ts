@@ -63,3 +63,13 @@ export function costReport(a: LlmArchitecture, options: { dtype: Dtype; batch: n
     serving: (options.devices ?? Object.values(DEVICES)).map((device) => servingEstimate(a, device, { dtype, batch, context })),
   };
 }
+
+/**
+ * Cost questions the model cannot answer as asked, one line each: a context past the learned position table
+ * (such a model has no embedding for those positions, so its context-dependent costs are an extrapolation).
+ */
+export function costWarnings(a: LlmArchitecture, context: number): string[] {
+  const warnings: string[] = [];
+  if (a.positions === "learned" && context > a.context) warnings.push(`--context ${context} exceeds the ${a.context} learned positions of this model (none embeds a later position): the context-dependent costs (attention FLOPs, KV cache, latency) are extrapolated`);
+  return warnings;
+}

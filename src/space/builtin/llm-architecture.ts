@@ -30,6 +30,11 @@ export interface LlmArchitecture {
   norm: NormKind;
   bias: BiasKind;
   positions: PositionKind;
+  /**
+   * Sliding-window attention (Beltagy et al. 2020; Mistral, Jiang et al. 2023, Sec. 2): each token attends to at
+   * most this many positions and the KV cache is a rolling buffer of this many. Absent: full causal attention.
+   */
+  slidingWindow?: number;
 }
 
 /** A config as the `llm` space writes it: ffnDim may be given as a multiple of dModel, headDim left out. */
@@ -49,6 +54,8 @@ export interface LlmConfig {
   norm?: NormKind;
   bias?: BiasKind;
   positions?: PositionKind;
+  /** Attention window in positions (absent: the whole context). */
+  slidingWindow?: number;
   /** Training tokens D (used by training FLOPs and the loss law, not by the shape). */
   tokens?: number;
 }
@@ -62,7 +69,7 @@ const POSITION_KINDS: readonly PositionKind[] = ["learned", "rotary"];
 export const isGated = (ffn: FfnKind): boolean => ffn !== "gelu";
 
 /** Every key an llm config may hold (the fields an `llm` space may search). */
-export const LLM_CONFIG_KEYS = ["layers", "dModel", "heads", "kvHeads", "headDim", "ffn", "ffnDim", "ffnMult", "vocab", "context", "tiedEmbeddings", "norm", "bias", "positions", "tokens"] as const;
+export const LLM_CONFIG_KEYS = ["layers", "dModel", "heads", "kvHeads", "headDim", "ffn", "ffnDim", "ffnMult", "vocab", "context", "tiedEmbeddings", "norm", "bias", "positions", "slidingWindow", "tokens"] as const;
 
 /**
  * Every validity problem of a config, one issue each, or null: an object with only `LLM_CONFIG_KEYS` (an
@@ -79,9 +86,9 @@ export function llmConfigProblem(config: LlmConfig, path = ""): ConfigError | nu
     }
   }
   let sizesValid = true;
-  for (const field of ["layers", "dModel", "heads", "vocab", "context", "kvHeads", "headDim", "ffnDim"] as const) {
+  for (const field of ["layers", "dModel", "heads", "vocab", "context", "kvHeads", "headDim", "ffnDim", "slidingWindow"] as const) {
     const value = config[field];
-    if (value === undefined && ["kvHeads", "headDim", "ffnDim"].includes(field)) continue;
+    if (value === undefined && ["kvHeads", "headDim", "ffnDim", "slidingWindow"].includes(field)) continue;
     if (!Number.isInteger(value) || (value as number) < 1) {
       problems.push(new ConfigError(at(field), `expected a positive integer, got ${describe(value)}`, value === undefined ? "missing" : "invalid_value"));
       sizesValid = false;
@@ -131,6 +138,7 @@ export function resolveArchitecture(config: LlmConfig): LlmArchitecture {
     norm: config.norm ?? "rmsnorm",
     bias: config.bias ?? "none",
     positions: config.positions ?? "rotary",
+    ...(config.slidingWindow === undefined ? {} : { slidingWindow: config.slidingWindow }),
   };
 }
 
