@@ -3,6 +3,7 @@ import { NascentError } from "../core/errors.js";
 import { networkBuilderFor } from "../nn/builders/index.js";
 import { countCost } from "../nn/layers.js";
 import { zeroCostEvaluator, ZERO_COST_PROXIES } from "../evaluate/zero-cost.js";
+import { DEFAULT_VOTE_POOL } from "../predict/zero-cost/vote.js";
 import type { Space } from "../space/space.js";
 import type { PriorTrial } from "../strategy/transfer.js";
 
@@ -26,8 +27,10 @@ export interface ZeroCostPriorOptions {
 export interface ZeroCostPrior {
   /** The pool, each config with its proxy score as `fitness` (source `zc:PROXY`). */
   trials: PriorTrial[];
-  /** Proxy evaluations (not benchmark queries) and their total time. */
+  /** Proxy evaluations (not benchmark queries) and their total time, `seconds`, which includes the reference pool's. */
   evaluations: number;
+  /** zc:vote's reference configs, each scored by the three voters once (0 for the other proxies). */
+  referenceEvaluations: number;
   seconds: number;
 }
 
@@ -79,5 +82,5 @@ export async function zeroCostPrior<C>(space: Space<C>, proxy: string, options: 
     trials.push({ config, key, fitness: Number(metrics[proxy]), source: `zc:${proxy}` });
     options.onProgress?.(trials.length, pool.length);
   }
-  return { trials, evaluations: trials.length, seconds };
+  return { trials, evaluations: trials.length, referenceEvaluations: proxy === "vote" ? DEFAULT_VOTE_POOL.size : 0, seconds };
 }
