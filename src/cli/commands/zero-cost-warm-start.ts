@@ -17,6 +17,7 @@ export async function zeroCostPriorWithProgress<C>(space: Space<C>, proxy: strin
     bar?.stop();
     const reference = prior.referenceEvaluations ? ` and its reference pool of ${prior.referenceEvaluations} configs` : "";
     process.stderr.write(`nascent: zero-cost warm start: ${prior.evaluations} zc:${proxy} evaluations${reference} in ${prior.seconds.toFixed(1)} s (not trials)\n`);
+    if (prior.unscored.count > 0) process.stderr.write(`nascent: warning: zc:${proxy} could not score ${prior.unscored.count} of the ${prior.evaluations} pool configs; they are left out of the warm start (first: ${prior.unscored.firstError})\n`);
     return prior;
   } finally {
     bar?.stop();

@@ -59,7 +59,9 @@ export async function synflow(network: Layer, input: Shape, rng: Rng, engine?: E
         break;
       }
     }
-    if (!(logR < 160)) throw new NascentError(`synflow: the summed output R of the |θ| network is beyond float32 even at input 1e-36 (log R ${logR}); the network is too deep for the rescaling`);
+    // R(1e-36) = 1e-36 R still infinite means R > 3e74: α = R^-1/2 would leave values near R^1/2 > 1e37 inside the network.
+    const magnitude = Number.isNaN(logR) ? "R > 3e74 (infinite in float32 even at input 1e-36)" : `log R = ${logR.toFixed(1)} (the rescaling keeps values in float32 for log R < 160)`;
+    if (!(logR < 160)) throw new NascentError(`synflow: the summed output R of the |θ| network is too large to rescale into float32: ${magnitude}; NASLib computes this network in float64`);
     const alpha = Math.exp(-logR / 2);
     const { grads } = await model.valueAndGrad(constant(alpha, size), 1, { kind: "dot", cotangent: constant(alpha, classes) }, { training: false });
     return weighted(grads) * Math.exp(logR);
