@@ -74,6 +74,18 @@ describe("zero-cost warm start from the command line", () => {
     assert.match(readFileSync(join(dir, "p.html"), "utf8"), /"proxyEvaluations":\{"proxy":"zc:synflow","evaluations":4,/);
   });
 
+  it("takes synflow when --zero-cost-warm-start has no proxy, and refuses its tuning flags without a warm start (exit 2, one line)", () => {
+    const alone = nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar10", "--storage", "memory:", "--trials", "1", "--zero-cost-warm-start", "--zero-cost-pool", "2", "--warm-seeds", "1");
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.match(alone.stderr, /zero-cost warm start: 2 zc:synflow evaluations/);
+    for (const [flag, value, needs] of [["--zero-cost-pool", "5", /^nascent: error: --zero-cost-pool needs --zero-cost-warm-start/], ["--warm-seeds", "2", /^nascent: error: --warm-seeds needs --warm-start or --zero-cost-warm-start/]] as const) {
+      const result = nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar10", "--storage", "memory:", "--trials", "1", flag, value);
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+      assert.match(result.stderr, needs);
+    }
+  });
+
   it("fails before the first trial, exit 2, when the proxy cannot run on the space", () => {
     const result = nascent("search", "--space", "vit", "--benchmark", "zc:naswot", "--storage", `sqlite:${join(dir, "v.db")}`, "--trials", "2");
     assert.equal(result.code, 2, result.stderr);

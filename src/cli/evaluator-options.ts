@@ -62,7 +62,7 @@ export const IN_PROCESS_EVALUATORS: readonly { name: string; summary: string; op
 /** The options of `search` and `evaluate` that choose and configure the evaluator. */
 export function addEvaluatorOptions(command: Command): Command {
   return command
-    .option("--benchmark <name>", "nb201:cifar10, nb201:cifar100, nb301, or table:<csv>:<arch column>:<metric column>[:min|max]")
+    .option("--benchmark <name>", "nb201:cifar10, nb201:cifar100, nb301, table:<csv>:<arch column>:<metric column>[:min|max], or a zero-cost proxy zc:NAME[:DATASET] (nascent list evaluators shows them)")
     .option("--evaluator <name>", `train each candidate in-process: ${TRAIN_DATASETS.map((d) => `train:${d}`).join(", ")} (spaces nb201, nb301, mobilenet, vit); llm:scaling-law (space llm); train:text (space llm-tiny, King James Bible); supernet:DIR scores nb201 or nb301 configs inside a trained supernet (nascent oneshot)`)
     .option("--command <shell command>", "train each candidate with this program (trial protocol: README, 'Trial protocol')")
     .option("--epochs <n>", "with --evaluator: training epochs per trial", positiveInt, 2)

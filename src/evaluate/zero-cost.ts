@@ -59,7 +59,7 @@ function trainingImages(proxy: string, name: string): ImageDataset {
  * A non-finite score is recorded as -1e8, as NASLib does.
  */
 export function zeroCostEvaluator(proxy: string, options: ZeroCostEvaluatorOptions = {}): Evaluator {
-  if (!(ZERO_COST_PROXIES as readonly string[]).includes(proxy)) throw new NascentError(`unknown zero-cost proxy 'zc:${proxy}' (expected one of ${ZERO_COST_PROXIES.map((p) => `zc:${p}`).join(", ")})`);
+  if (!(ZERO_COST_PROXIES as readonly string[]).includes(proxy)) throw new NascentError(`unknown zero-cost proxy '${proxy}' (expected one of ${ZERO_COST_PROXIES.join(", ")}, as zc:NAME)`);
   const images = options.dataset === undefined ? null : trainingImages(proxy, options.dataset);
   const data = images ? { shape: images.shape, classes: images.classes } : GAUSSIAN;
   // Zen-score is defined on N(0, 1) input; every other proxy but synflow reads the batch.

@@ -3,6 +3,7 @@ import { NascentError } from "../core/errors.js";
 import { networkBuilderFor } from "../nn/builders/index.js";
 import { countCost } from "../nn/layers.js";
 import { zeroCostEvaluator, ZERO_COST_PROXIES } from "../evaluate/zero-cost.js";
+import { DEFAULT_VOTE_POOL } from "../predict/zero-cost/vote.js";
 import type { Space } from "../space/space.js";
 import type { PriorTrial } from "../strategy/transfer.js";
 
@@ -26,8 +27,12 @@ export interface ZeroCostPriorOptions {
 export interface ZeroCostPrior {
   /** The pool, each config with its proxy score as `fitness` (source `zc:PROXY`). */
   trials: PriorTrial[];
-  /** Proxy evaluations (not benchmark queries) and their total time. */
+  /** Proxy evaluations (not benchmark queries) and their total time, `seconds`, which includes the reference pool's. */
   evaluations: number;
+  /** Pool configs the proxy could not score (e.g. synflow's R beyond float32 on the largest NB301 networks): left out of the prior, not ranked; with the first one's error. */
+  unscored: { count: number; firstError?: string };
+  /** zc:vote's reference configs, each scored by the three voters once (0 for the other proxies). */
+  referenceEvaluations: number;
   seconds: number;
 }
 
@@ -66,18 +71,26 @@ export async function zeroCostPrior<C>(space: Space<C>, proxy: string, options: 
   const trials: PriorTrial[] = [];
   let seconds = 0;
   const controller = new AbortController();
+  const unscored: ZeroCostPrior["unscored"] = { count: 0 };
   for (const [key, { config }] of pool) {
-    const metrics = await evaluator.evaluate(config, {
-      trialNumber: trials.length,
-      rng: Rng.derive(proxy, key, seed),
-      report: async () => {},
-      shouldPrune: () => false,
-      signal: controller.signal,
-    });
+    const context = { trialNumber: trials.length, rng: Rng.derive(proxy, key, seed), report: async () => {}, shouldPrune: () => false, signal: controller.signal };
+    const started = performance.now();
+    let metrics: Awaited<ReturnType<typeof evaluator.evaluate>>;
+    try {
+      metrics = await evaluator.evaluate(config, context);
+    } catch (error) {
+      if (!(error instanceof NascentError)) throw error;
+      seconds += (performance.now() - started) / 1000;
+      unscored.count++;
+      unscored.firstError ??= error.message;
+      options.onProgress?.(trials.length + unscored.count, pool.length);
+      continue;
+    }
     // zc:vote's shared reference pool is scored once, on the first query: its cost is counted once.
-    seconds += Number(metrics.zc_seconds) + (trials.length === 0 ? Number(metrics.zc_pool_seconds ?? 0) : 0);
+    seconds += Number(metrics.zc_seconds) + (trials.length + unscored.count === 0 ? Number(metrics.zc_pool_seconds ?? 0) : 0);
     trials.push({ config, key, fitness: Number(metrics[proxy]), source: `zc:${proxy}` });
-    options.onProgress?.(trials.length, pool.length);
+    options.onProgress?.(trials.length + unscored.count, pool.length);
   }
-  return { trials, evaluations: trials.length, seconds };
+  if (trials.length === 0) throw new NascentError(`--zero-cost-warm-start ${proxy}: the proxy scored none of the ${pool.length} pool configs (${unscored.firstError})`);
+  return { trials, evaluations: trials.length + unscored.count, unscored, referenceEvaluations: proxy === "vote" ? DEFAULT_VOTE_POOL.size : 0, seconds };
 }

@@ -1,6 +1,6 @@
 import { interruptOnSignals } from "../interrupt.js";
 import { objectivesFor } from "../objectives.js";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { resolveSpace } from "../../space/builtin/index.js";
 import { DEFAULT_STORAGE, openStorage } from "../../storage/open.js";
 import { STRATEGY_NAMES, defaultPruner, resolveStrategy } from "../../strategy/registry.js";
@@ -75,10 +75,11 @@ export function registerSearch(program: Command): void {
     .option("--json", "print one JSON summary as the last line of stdout")
     .option("--warm-start <storage:study>", "start from the best trials of an earlier study on another task (repeatable)", collect, [])
     .option("--warm-seeds <n>", `how many prior configs are evaluated first (default: 5 with --warm-start, ${DEFAULT_ZERO_COST_SEEDS} with --zero-cost-warm-start)`, integer)
-    .option("--zero-cost-warm-start <proxy>", `rank a pool of configs by a zero-cost proxy (${ZERO_COST_PROXIES.join(", ")}) and evaluate its best first; proxy evaluations are not trials`)
+    .addOption(new Option("--zero-cost-warm-start [proxy]", `rank a pool of configs by a zero-cost proxy (${ZERO_COST_PROXIES.join(", ")}; default synflow) and evaluate its best first; proxy evaluations are not trials`).preset("synflow"))
     .option("--zero-cost-pool <n>", "with --zero-cost-warm-start: the configs of most FLOPs the proxy ranks", positiveInt, DEFAULT_ZERO_COST_POOL)
-    .action(async (options: SearchOptions & LatencyOptions) => {
+    .action(async (options: SearchOptions & LatencyOptions, command: Command) => {
       if (options.resume && !options.study) throw new NascentError("--resume needs --study NAME (the study to continue)");
+      checkWarmStartFlags(options, command);
       const space = resolveSpace(options.space);
       const strategyOptions = parseOptionPairs(options.option, "--option");
       const prior = (await Promise.all(options.warmStart.map((reference) => loadPriorTrials(reference, space)))).flat();
@@ -197,4 +198,10 @@ function defaultStudyName(options: SearchOptions): string {
 /** `text` as one shell word, quoted only when it needs to be, so a printed command can be pasted back. */
 function shellWord(text: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** --zero-cost-pool and --warm-seeds only tune a warm start: alone they would be silently ignored. */
+function checkWarmStartFlags(options: SearchOptions, command: Command): void {
+  if (command.getOptionValueSource("zeroCostPool") === "cli" && options.zeroCostWarmStart === undefined) throw new NascentError("--zero-cost-pool needs --zero-cost-warm-start PROXY (it sizes that warm start's pool)");
+  if (options.warmSeeds !== undefined && options.zeroCostWarmStart === undefined && options.warmStart.length === 0) throw new NascentError("--warm-seeds needs --warm-start or --zero-cost-warm-start (it counts their prior configs evaluated first)");
 }

@@ -3,7 +3,7 @@ import type { Rng } from "../../core/rng.js";
 import type { Engine, HostTensors } from "../../nn/engine/engine.js";
 import type { Layer, Shape } from "../../nn/layers.js";
 import { compileProxyModel, sumOverWeights } from "./compiled.js";
-import { positivelyHomogeneous } from "./homogeneous.js";
+import { homogeneityBreakers } from "./homogeneous.js";
 import { isWeight, withoutBatchNorm } from "./network.js";
 
 /**
@@ -16,7 +16,7 @@ import { isWeight, withoutBatchNorm } from "./network.js";
  *
  * R reaches 1e60 on NAS-Bench-201, beyond float32, which is why NASLib runs it in float64. The engines run
  * float32, so the scale is taken out exactly instead. ∂R/∂θ is linear in the output's cotangent β. When the
- * |θ| network is positively homogeneous in its input (`positivelyHomogeneous`: ReLU convnets without
+ * |θ| network is positively homogeneous in its input (`homogeneityBreakers` is empty: ReLU convnets without
  * biases before the last layer, as NB201 and DARTS cells), it also scales by α when the input does. A probe
  * forward pass measures R; the gradient is then taken at input α = R^-1/2 and cotangent β = R^-1/2, which
  * keeps every activation and every backpropagated value within R^±1/2 (inside float32 for R up to about
@@ -41,10 +41,11 @@ export async function synflow(network: Layer, input: Shape, rng: Rng, engine?: E
         for (let i = 0; i < theta.length; i++) s += Math.abs(theta[i] * grad[i]);
         return s;
       });
-    if (!positivelyHomogeneous(graph, params)) {
+    const breakers = homogeneityBreakers(graph, params);
+    if (breakers.length > 0) {
       // LayerNorm centres its input, so R may be negative here; only its size matters for the range.
       const r = Math.abs(await summed(1));
-      if (!Number.isFinite(r)) throw new NascentError(`synflow: the summed output R of the |θ| network is beyond float32 at the all-ones input, and the network is not positively homogeneous in its input (LayerNorm, attention, GELU, ReLU6...), so the input cannot be rescaled`);
+      if (!Number.isFinite(r)) throw new NascentError(`synflow: the summed output R of the |θ| network is beyond float32 at the all-ones input, and the network is not positively homogeneous in its input (${breakers.join(", ")}), so the input cannot be rescaled`);
       const beta = r > 1 ? 1 / r : 1;
       const { grads } = await model.valueAndGrad(constant(1, size), 1, { kind: "dot", cotangent: constant(beta, classes) }, { training: false });
       return weighted(grads) / beta;
@@ -58,7 +59,9 @@ export async function synflow(network: Layer, input: Shape, rng: Rng, engine?: E
         break;
       }
     }
-    if (!(logR < 160)) throw new NascentError(`synflow: the summed output R of the |θ| network is beyond float32 even at input 1e-36 (log R ${logR}); the network is too deep for the rescaling`);
+    // R(1e-36) = 1e-36 R still infinite means R > 3e74: α = R^-1/2 would leave values near R^1/2 > 1e37 inside the network.
+    const magnitude = Number.isNaN(logR) ? "R > 3e74 (infinite in float32 even at input 1e-36)" : `log R = ${logR.toFixed(1)} (the rescaling keeps values in float32 for log R < 160)`;
+    if (!(logR < 160)) throw new NascentError(`synflow: the summed output R of the |θ| network is too large to rescale into float32: ${magnitude}; NASLib computes this network in float64`);
     const alpha = Math.exp(-logR / 2);
     const { grads } = await model.valueAndGrad(constant(alpha, size), 1, { kind: "dot", cotangent: constant(alpha, classes) }, { training: false });
     return weighted(grads) * Math.exp(logR);

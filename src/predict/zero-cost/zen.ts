@@ -6,11 +6,16 @@ import type { Layer, Shape } from "../../nn/layers.js";
 import { compileProxyModel } from "./compiled.js";
 import { isWeight } from "./network.js";
 
-/** The network up to (not including) its last global pooling: Zen-score's pre-GAP feature map. */
-export function beforeGlobalPool(network: Layer): Layer {
-  if (network.kind !== "sequential") throw new NascentError("Zen-score needs a sequential network ending in global pooling");
-  const cut = network.layers.map((l) => l.kind).lastIndexOf("globalPool");
-  if (cut < 0) throw new NascentError("Zen-score needs a network with a global pooling layer");
+/**
+ * The network up to (not including) its classifier head: Zen-score's pre-GAP feature map, the last map the
+ * head reads. The head starts at the last global pooling or, where a network's head flattens the final
+ * map instead (nascent's `mobilenet` on small images), at that flatten: either way the same feature map.
+ */
+export function beforeHead(network: Layer): Layer {
+  if (network.kind !== "sequential") throw new NascentError(`Zen-score needs a sequential network ending in a global pooling or flatten head, got a '${network.kind}' layer`);
+  const kinds = network.layers.map((l) => l.kind);
+  const cut = Math.max(kinds.lastIndexOf("globalPool"), kinds.lastIndexOf("flatten"));
+  if (cut < 0) throw new NascentError("Zen-score needs a network with a global pooling or flatten head (its layers have neither)");
   return { kind: "sequential", layers: network.layers.slice(0, cut) };
 }
 
@@ -61,7 +66,7 @@ export async function zenScore(network: Layer, input: Shape, rng: Rng, options: 
     holder.parts = readout.parts;
     return readout.graph;
   };
-  const { model } = await compileProxyModel(beforeGlobalPool(network), input, rng.fork("init"), { engine, reweight: normal, rewrite });
+  const { model } = await compileProxyModel(beforeHead(network), input, rng.fork("init"), { engine, reweight: normal, rewrite });
   const parts = holder.parts as number[][];
   try {
     const size = batch * input.reduce((a, b) => a * b, 1);
