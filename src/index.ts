@@ -86,7 +86,7 @@ export { NeatNetwork } from "./neat/network.js";
 export type { NeatTask, NeatEvaluation } from "./neat/task.js";
 export { warmStarted, rankAcrossSources, type PriorTrial, type TransferOptions } from "./strategy/transfer.js";
 export { loadPriorTrials } from "./study/warm-start.js";
-export { synflow } from "./predict/zero-cost/synflow.js";
+export { synflow, SynflowRangeError } from "./predict/zero-cost/synflow.js";
 export { saliency, jacobCov, gaussianBatch, type ProxyBatch } from "./predict/zero-cost/saliency.js";
 export { dataBatch } from "./predict/zero-cost/data-batch.js";
 export { grasp, graspPerLayer } from "./predict/zero-cost/grasp.js";

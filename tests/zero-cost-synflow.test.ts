@@ -10,7 +10,9 @@ import { lowerNetwork } from "../src/nn/graph/lower.js";
 import { initNetwork } from "../src/nn/init.js";
 import type { Layer, Shape } from "../src/nn/layers.js";
 import { positivelyHomogeneous } from "../src/predict/zero-cost/homogeneous.js";
-import { synflow } from "../src/predict/zero-cost/synflow.js";
+import { synflow, SynflowRangeError } from "../src/predict/zero-cost/synflow.js";
+import { gaussianBatch } from "../src/predict/zero-cost/saliency.js";
+import { voterScores } from "../src/predict/zero-cost/vote.js";
 import { nb201Space } from "../src/space/builtin/nb201.js";
 import { vitSpace } from "../src/space/builtin/macro.js";
 
@@ -82,4 +84,14 @@ test("zc:synflow scores ViTs above 0 and tells them apart (it was 0 on every ViT
   }
   assert.ok(scores.every((s) => Number.isFinite(s) && s > 0), `scores ${scores}`);
   assert.equal(new Set(scores).size, 3);
+});
+
+test("synflow beyond float32's rescaling range throws SynflowRangeError, and the vote ranks that network first on synflow", async () => {
+  // 120 ReLU dense layers of width 64: each |θ| layer multiplies R by about 64 · E|w| ≈ 8, so ln R ≈ 120 ln 8 ≫ 160.
+  const deep = seq(...Array.from({ length: 120 }, () => [{ kind: "dense", out: 64 } as Layer, act("relu")]).flat(), { kind: "dense", out: 3 });
+  const engine = await loadEngine();
+  await assert.rejects(synflow(deep, [64], Rng.derive("deep"), engine), (error: unknown) => error instanceof SynflowRangeError && error.logR >= 160);
+  const batch = gaussianBatch(8, [64], 3, Rng.derive("deep batch"));
+  const [flow] = await voterScores(deep, batch, Rng.derive("deep"), engine);
+  assert.equal(flow, Number.MAX_VALUE);
 });

@@ -23,9 +23,16 @@ import { isWeight, withoutBatchNorm } from "./network.js";
  * 1e70), and S is multiplied back by 1 / (αβ) = R in float64. Other networks (LayerNorm, attention, GELU,
  * ReLU6, h-swish: ViT, MobileNetV3) are not homogeneous, so their input stays at ones, as the definition
  * has it, and only β = 1 / |R| rescales (LayerNorm centres, so R may be negative; it also bounds R). Throws a NascentError
- * when R is beyond float32 where it cannot be rescaled. Cost: about 0.1-0.3 s per NB201 network on the
+ * when R is beyond float32 where it cannot be rescaled (a SynflowRangeError on homogeneous networks). Cost: about 0.1-0.3 s per NB201 network on the
  * torch engine (one core).
  */
+/** synflow's R is beyond the range float32 rescaling reaches (log R >= 160, e.g. the largest NB301 networks); `logR` is a lower bound of ln R (Infinity when unknown). */
+export class SynflowRangeError extends NascentError {
+  constructor(message: string, readonly logR: number) {
+    super(message);
+  }
+}
+
 export async function synflow(network: Layer, input: Shape, rng: Rng, engine?: Engine): Promise<number> {
   const net = withoutBatchNorm(network);
   const positive = (params: HostTensors): HostTensors => Object.fromEntries(Object.entries(params).map(([name, t]) => [name, { shape: t.shape, data: t.data.map(Math.abs) }]));
@@ -61,7 +68,7 @@ export async function synflow(network: Layer, input: Shape, rng: Rng, engine?: E
     }
     // R(1e-36) = 1e-36 R still infinite means R > 3e74: α = R^-1/2 would leave values near R^1/2 > 1e37 inside the network.
     const magnitude = Number.isNaN(logR) ? "R > 3e74 (infinite in float32 even at input 1e-36)" : `log R = ${logR.toFixed(1)} (the rescaling keeps values in float32 for log R < 160)`;
-    if (!(logR < 160)) throw new NascentError(`synflow: the summed output R of the |θ| network is too large to rescale into float32: ${magnitude}; NASLib computes this network in float64`);
+    if (!(logR < 160)) throw new SynflowRangeError(`synflow: the summed output R of the |θ| network is too large to rescale into float32: ${magnitude}; NASLib computes this network in float64`, Number.isNaN(logR) ? Infinity : logR);
     const alpha = Math.exp(-logR / 2);
     const { grads } = await model.valueAndGrad(constant(alpha, size), 1, { kind: "dot", cotangent: constant(alpha, classes) }, { training: false });
     return weighted(grads) * Math.exp(logR);

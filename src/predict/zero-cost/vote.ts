@@ -6,7 +6,7 @@ import type { Space } from "../../space/space.js";
 import type { ImageDataset } from "../../nn/data/dataset.js";
 import { dataBatch } from "./data-batch.js";
 import { gaussianBatch, jacobCov, saliency, type ProxyBatch } from "./saliency.js";
-import { synflow } from "./synflow.js";
+import { synflow, SynflowRangeError } from "./synflow.js";
 
 /** The proxies of Abdelfattah et al.'s majority vote (2021, Sec. 5), in the order `voterScores` returns them. */
 export const VOTERS = ["synflow", "jacob_cov", "snip"] as const;
@@ -22,9 +22,14 @@ export interface VotePoolOptions {
 /** 50 cells: a vote's resolution is 1/50, and the pool costs 50 architectures' three proxies once per process. */
 export const DEFAULT_VOTE_POOL: VotePoolOptions = { size: 50, seed: 0 };
 
-/** The voters' scores of one network ([synflow, jacob_cov, snip], non-finite ones as -1e8); weights from `rng`'s forks, data-dependent ones on `batch`. */
+/** The voters' scores of one network ([synflow, jacob_cov, snip], non-finite ones as -1e8, a synflow beyond float32's range as Number.MAX_VALUE); weights from `rng`'s forks, data-dependent ones on `batch`. */
 export async function voterScores(network: Layer, batch: ProxyBatch, rng: Rng, engine?: Engine): Promise<number[]> {
-  const flow = await synflow(network, batch.shape, rng.fork("synflow"), engine);
+  const flow = await synflow(network, batch.shape, rng.fork("synflow"), engine).catch((error: unknown) => {
+    // R beyond e^160 (every path ends in the classifier, so S >= R) puts S above every network whose S is
+    // representable, up to a factor of the path depth at the boundary: it wins synflow's vote, and ties another such one.
+    if (error instanceof SynflowRangeError) return Number.MAX_VALUE;
+    throw error;
+  });
   const jacobian = await jacobCov(network, batch, rng.fork("jacob_cov"), engine);
   const { snip } = await saliency(network, batch, rng.fork("snip"), engine);
   // A non-finite score ranks last, as NASLib's -1e8.
