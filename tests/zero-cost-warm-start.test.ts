@@ -21,10 +21,10 @@ describe("zero-cost warm start from the command line", () => {
   const search = (study: string, seed: number) =>
     nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar10", "--storage", `sqlite:${join(dir, "s.db")}`, "--study", study,
       "--strategy", "evolution", "--trials", "5", "--seed", String(seed), "--zero-cost-warm-start", "synflow", "--zero-cost-pool", "6", "--warm-seeds", "3");
-  const trialKeys = (study: string) => {
+  const trialRecords = (study: string) => {
     const result = nascent("trials", "--storage", `sqlite:${join(dir, "s.db")}`, "--study", study, "--json");
     assert.equal(result.code, 0, result.stderr);
-    return lastJsonLine<{ key: string; number: number }[]>(result.stdout).sort((a, b) => a.number - b.number).map((t) => t.key);
+    return lastJsonLine<{ key: string; number: number; note?: Record<string, unknown> }[]>(result.stdout).sort((a, b) => a.number - b.number);
   };
 
   it("evaluates the pool's best by synflow first, the same for the same seed", async () => {
@@ -43,11 +43,15 @@ describe("zero-cost warm start from the command line", () => {
       scores.set(t.key, Number((await evaluator.evaluate(t.config, context)).synflow));
     }
     const best = [...scores.keys()].sort((x, y) => scores.get(y)! - scores.get(x)!).slice(0, 3);
-    const keys = trialKeys("a");
+    const trials = trialRecords("a");
+    const keys = trials.map((t) => t.key);
     assert.equal(keys.length, 5);
     assert.deepEqual(keys.slice(0, 3), best);
+    // `trials --json` says which trials the warm start gave, as the report does; the strategy's own have no such note.
+    for (const t of trials.slice(0, 3)) assert.deepEqual({ origin: t.note?.origin, source: t.note?.source }, { origin: "warm-start", source: "zc:synflow" });
+    for (const t of trials.slice(3)) assert.notEqual(t.note?.origin, "warm-start");
     assert.equal(search("b", 7).code, 0);
-    assert.deepEqual(trialKeys("b"), keys);
+    assert.deepEqual(trialRecords("b").map((t) => t.key), keys);
   });
 
   it("stores the proxy evaluations and their time with the study: in its record, the JSON summary and the report", async () => {

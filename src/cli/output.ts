@@ -31,6 +31,8 @@ export function trialJson(trial: TrialRecord) {
     error: trial.error,
     startedAt: trial.startedAt,
     finishedAt: trial.finishedAt,
+    // Where the strategy got the config, e.g. {origin: "warm-start", source: "zc:synflow"}; the report shows the same note.
+    ...(trial.note ? { note: trial.note } : {}),
   };
 }
 
