@@ -12,11 +12,14 @@ import { signed } from "../core/objectives.js";
  */
 export async function loadPriorTrials<C>(reference: string, space: Space<C>): Promise<PriorTrial[]> {
   const cut = reference.lastIndexOf(":");
-  if (cut <= 0 || cut === reference.length - 1) throw new NascentError(`--warm-start '${reference}': expected STORAGE:STUDY, e.g. sqlite:./nascent.db:my-study`);
-  const storage = openStorage(reference.slice(0, cut), { readonly: true });
+  // `sqlite:./runs.db` (study left out) would split into storage `sqlite` and study `./runs.db`.
+  if (cut <= 0 || cut === reference.length - 1 || BARE_SCHEMES.has(reference.slice(0, cut))) {
+    throw new NascentError(`--warm-start '${reference}': expected STORAGE:STUDY, e.g. sqlite:./nascent.db:my-study`);
+  }
+  const storage = named(reference, () => openStorage(reference.slice(0, cut), { readonly: true }));
   try {
     const name = reference.slice(cut + 1);
-    const study = await storage.loadStudy(name);
+    const study = await named(reference, () => storage.loadStudy(name));
     if (!study) throw new NascentError(`--warm-start '${reference}': no study '${name}' in ${storage.url}`);
     if (canonicalJson(study.spec.space) !== canonicalJson(space.toJson())) throw new NascentError(`--warm-start '${reference}': that study searched another space than this one`);
     const direction = study.spec.objectives[0].direction;
@@ -28,5 +31,21 @@ export async function loadPriorTrials<C>(reference: string, space: Space<C>): Pr
     return prior;
   } finally {
     await storage.close();
+  }
+}
+
+const BARE_SCHEMES = new Set(["sqlite", "postgres", "postgresql"]);
+
+/** Runs `open`, prefixing a storage error with the `--warm-start` reference it came from. */
+function named<T>(reference: string, open: () => T): T {
+  const prefixed = (error: unknown): never => {
+    if (error instanceof NascentError && !error.message.startsWith("--warm-start")) throw new NascentError(`--warm-start '${reference}': ${error.message}`);
+    throw error;
+  };
+  try {
+    const result = open();
+    return (result instanceof Promise ? result.catch(prefixed) : result) as T;
+  } catch (error) {
+    return prefixed(error);
   }
 }
