@@ -73,6 +73,9 @@ describe("zero-cost warm start from the command line", () => {
     const resumed = nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar100", "--storage", `sqlite:${db}`, "--study", "p", "--resume", "--strategy", "local", "--trials", "3", "--zero-cost-warm-start", "synflow", "--zero-cost-pool", "4", "--warm-seeds", "2", "--json");
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(lastJsonLine<typeof summary>(resumed.stdout).proxyEvaluations, summary.proxyEvaluations);
+    const again = nascent("search", "--space", "nb201", "--benchmark", "nb201:cifar100", "--storage", `sqlite:${db}`, "--study", "p", "--resume", "--strategy", "local", "--trials", "3", "--zero-cost-warm-start", "synflow", "--zero-cost-pool", "4", "--warm-seeds", "2");
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^proxies 4 zc:synflow evaluations in [\d.]+ s \(zero-cost warm start, stored from the run that created the study; this run scored the pool again: 4 zc:synflow evaluations in [\d.]+ s; not trials\)$/m);
     const report = nascent("report", "--storage", `sqlite:${db}`, "--study", "p", "--out", join(dir, "p.html"));
     assert.equal(report.code, 0, report.stderr);
     assert.match(readFileSync(join(dir, "p.html"), "utf8"), /"proxyEvaluations":\{"proxy":"zc:synflow","evaluations":4,/);

@@ -154,7 +154,7 @@ export function registerSearch(program: Command): void {
           console.log(`study   ${study.name} in ${storage.url}`);
           console.log(`trials  ${counts} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
           const proxies = study.spec.proxyEvaluations;
-          if (proxies) console.log(`proxies ${proxies.evaluations} ${proxies.proxy} evaluations in ${proxies.seconds.toFixed(1)} s (zero-cost warm start; not trials)`);
+          if (proxies) console.log(`proxies ${proxyLine(proxies, proxyEvaluations)}`);
           const storageFlag = options.storage === DEFAULT_STORAGE ? "" : ` --storage ${shellWord(options.storage)}`;
           const more = `nascent best${storageFlag} --study ${shellWord(study.name)}`;
           if (Array.isArray(best)) console.log(`pareto  ${best.length} trials on the front (${more})`);
@@ -204,4 +204,18 @@ function shellWord(text: string): string {
 function checkWarmStartFlags(options: SearchOptions, command: Command): void {
   if (command.getOptionValueSource("zeroCostPool") === "cli" && options.zeroCostWarmStart === undefined) throw new NascentError("--zero-cost-pool needs --zero-cost-warm-start PROXY (it sizes that warm start's pool)");
   if (options.warmSeeds !== undefined && options.zeroCostWarmStart === undefined && options.warmStart.length === 0) throw new NascentError("--warm-seeds needs --warm-start or --zero-cost-warm-start (it counts their prior configs evaluated first)");
+}
+
+type ProxyEvaluations = { proxy: string; evaluations: number; seconds: number };
+
+/**
+ * The study keeps the proxy cost of the run that created it; a resumed run that scores the pool again says
+ * both, so the printed figure is not taken for this run's.
+ */
+function proxyLine(stored: ProxyEvaluations, thisRun: ProxyEvaluations | undefined): string {
+  const cost = (p: ProxyEvaluations) => `${p.evaluations} ${p.proxy} evaluations in ${p.seconds.toFixed(1)} s`;
+  const same = thisRun && thisRun.proxy === stored.proxy && thisRun.evaluations === stored.evaluations && thisRun.seconds === stored.seconds;
+  if (same) return `${cost(stored)} (zero-cost warm start; not trials)`;
+  const again = thisRun ? `; this run scored the pool again: ${cost(thisRun)}` : "";
+  return `${cost(stored)} (zero-cost warm start, stored from the run that created the study${again}; not trials)`;
 }
