@@ -29,6 +29,8 @@ const { values, positionals } = parseArgs({
     long: { type: "string", default: "0.25" },
     scratch: { type: "string", default: "bench-out" },
     out: { type: "string", default: "docs/bench/ofa.json" },
+    /** Where the run was made, for the report (the supernet's state does not record it). */
+    machine: { type: "string", default: "2 cores, torch engine, NASCENT_THREADS=1" },
   },
 });
 const num = (name: keyof typeof values) => Number(values[name]);
@@ -76,7 +78,7 @@ if (stage === "report") {
   });
   const compared = ladder.filter((r: { differencePoints: number | null }) => r.differencePoints !== null);
   const report = {
-    machine: "2 shared cores (5 other sessions' jobs running), torch engine, NASCENT_THREADS=1",
+    machine: values.machine,
     supernet: { shape: state?.meta.shape, dataset: state?.meta.dataset, trainImages: state?.meta.trainImages, phases: state?.history.map((h: { phase: string; steps: number; seconds: number; accuracy: unknown; lossCurve: number[] }) => ({ phase: h.phase, steps: h.steps, seconds: Math.round(h.seconds), probeAccuracy: h.accuracy, lossCurve: h.lossCurve })), seconds: state?.seconds },
     fullTestAccuracy: evaluation?.fullTestAccuracy ?? null,
     ladder,

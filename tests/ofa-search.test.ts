@@ -8,7 +8,7 @@ import { configKey, parseConfig, type OfaConfig, type OfaShape } from "../src/of
 import { encodeConfig, fitAccuracyPredictor, fitRidgePredictor, predictorQuality, PREDICTOR_FEATURES } from "../src/ofa/predictor.js";
 import { OfaRunner, softmaxRows } from "../src/ofa/runner.js";
 import { initialState } from "../src/ofa/train.js";
-import { parseBudget } from "../src/ofa/specialise.js";
+import { parseBudget, specialiseMeasured, type CostModel } from "../src/ofa/specialise.js";
 import { join } from "node:path";
 import { runCli, tempDir } from "./support.js";
 
@@ -53,6 +53,38 @@ describe("once-for-all specialisation", () => {
     const random = Array.from({ length: 2000 }, () => randomConfig(rng)).filter((c) => macsOf(SHAPE, c) <= budget).slice(0, 30);
     assert.ok(found.fitness >= Math.max(...random.map(truth)), `${found.fitness} vs random ${Math.max(...random.map(truth))}`);
     assert.ok(found.history.every((v, i) => i === 0 || v >= found.history[i - 1]), "the elite never gets worse");
+  });
+
+  it("a winner that misses its budget when measured is searched again under a limit shrunk by the predictor's error", async () => {
+    // A latency predictor that reads 25% low: the first winner sits at the limit and measures over it.
+    const measuredMs = (c: OfaConfig) => macsOf(SHAPE, c) / 1e4;
+    const cost: CostModel = { predict: (c) => 0.8 * measuredMs(c), measure: async (c) => measuredMs(c), close: async () => {} };
+    const limit = measuredMs(parseConfig("r0.875:k5e4d3|k5e4d3|k5e4d3|k5e4d3"));
+    const budget = parseBudget(`latency:fake<=${limit}`);
+    const options = { population: 30, parentRatio: 0.25, mutationRatio: 0.5, mutationProbability: 0.1, generations: 15 };
+    const predictor = { predict: truth };
+    const measure = async (c: OfaConfig) => ({ measuredCost: measuredMs(c), key: configKey(c) });
+    const found = await specialiseMeasured(predictor, cost, budget, 0, options, measure);
+    assert.ok(found.rounds.length >= 2, `the first winner should miss: ${JSON.stringify(found.rounds)}`);
+    assert.ok(found.rounds[0].measuredCost > limit);
+    assert.ok(found.meetsBudget && found.measured.measuredCost <= limit, JSON.stringify(found.rounds));
+    assert.equal(found.measured.key, configKey(found.config), "the chosen config's own measurement is returned");
+    found.rounds.slice(1).forEach((r, i) => assert.ok(r.limit < found.rounds[i].limit, "each retry tightens the limit"));
+    // One round allowed: the miss is reported, not hidden.
+    const once = await specialiseMeasured(predictor, cost, budget, 0, options, measure, 1);
+    assert.equal(once.rounds.length, 1);
+    assert.equal(once.meetsBudget, false);
+    // An exact cost (FLOPs) holds on the first search.
+    const exact: CostModel = { predict: measuredMs, measure: async (c) => measuredMs(c), close: async () => {} };
+    assert.equal((await specialiseMeasured(predictor, exact, budget, 0, options, measure)).rounds.length, 1);
+    await assert.rejects(specialiseMeasured(predictor, exact, budget, 0, options, measure, 0), /rounds must be a positive integer/);
+    // A fixed overhead far over the budget on the device: the tightened limit leaves nothing to draw, and
+    // the last winner comes back with the miss reported.
+    const overhead = async (c: OfaConfig) => ({ measuredCost: measuredMs(c) + 100 * limit, key: configKey(c) });
+    const hopeless = await specialiseMeasured(predictor, exact, budget, 0, options, overhead);
+    assert.equal(hopeless.rounds.length, 1, "the second search finds nothing under limit / 100");
+    assert.equal(hopeless.meetsBudget, false);
+    assert.equal(hopeless.measured.key, configKey(hopeless.config));
   });
 
   it("parses budgets and configs, and names what is wrong", () => {
