@@ -72,7 +72,9 @@ const mlp = { ...score(fitAccuracyPredictor(train.map((s) => s.config), train.ma
 const lambda = chooseRidgeLambda(train.map((s) => s.config), train.map((s) => s.accuracy));
 const ridge = { ...score(fitRidgePredictor(train.map((s) => s.config), train.map((s) => s.accuracy), lambda)), lambda };
 log(`predictor held-out (${held.length}): MLP 3x400 Spearman ${mlp.spearman.toFixed(3)} RMSE ${mlp.rmse.toFixed(2)}; ridge Spearman ${ridge.spearman.toFixed(3)} RMSE ${ridge.rmse.toFixed(2)} points`);
-const result = { position, fullTestAccuracy: full.testAccuracy, testImages: test.dataset.count, ladder, predictor: { trainedOn: cut, heldOut: held.length, validationImages: validation.dataset.count, mlp, ridge }, samples: samples.map((s) => ({ config: s.config, accuracy: s.accuracy })) };
+// The teacher is the full network as the full phase left it (BatchNorm recalibrated then): what shrinking started from.
+const teacherTestAccuracy = state.teacher ? await accuracyOf(runner, fullConfig(), state.teacher, test, 128) : null;
+const result = { position, fullTestAccuracy: full.testAccuracy, teacherTestAccuracy, testImages: test.dataset.count, ladder, predictor: { trainedOn: cut, heldOut: held.length, validationImages: validation.dataset.count, mlp, ridge }, samples: samples.map((s) => ({ config: s.config, accuracy: s.accuracy })) };
 writeFileSync(join(dir, "eval.json"), JSON.stringify(result, null, 1));
 writeFileSync(join(dir, "predictor-samples.json"), JSON.stringify({ samples: result.samples }, null, 1));
 console.log(JSON.stringify({ ...result, samples: undefined }));

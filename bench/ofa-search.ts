@@ -66,7 +66,7 @@ for (const text of budgets) {
       return { testAccuracy: await accuracyOf(runner, config, extracted.weights, data.test, 128), measuredCost: await cost.measure(config, extracted.weights) };
     }, Number(values.rounds));
     const searchSeconds = (performance.now() - started) / 1000;
-    const row = { budget: budget.text, config: configKey(found.config), predictedAccuracy: found.fitness, testAccuracy: found.measured.testAccuracy, predictedCost: cost.predict(found.config), measuredCost: found.measured.measuredCost, meetsBudget: found.meetsBudget, searchSeconds, rounds: found.rounds.map((r) => ({ ...r, config: configKey(r.config) })) };
+    const row = { budget: budget.text, config: configKey(found.config), predictedAccuracy: found.fitness, testAccuracy: found.measured.testAccuracy, predictedCost: cost.predict(found.config), measuredCost: found.measured.measuredCost, meetsBudget: found.meetsBudget, stop: found.stop, searchSeconds, rounds: found.rounds.map((r) => ({ ...r, config: configKey(r.config) })) };
     log(JSON.stringify(row));
     results.push(row);
   } finally {

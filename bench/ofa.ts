@@ -74,13 +74,14 @@ if (stage === "report") {
   const scratch = readdirSync(scratchDir).filter((f) => /^scratch3-.*\.json$/.test(f)).map((f) => read(join(scratchDir, f)) as { config: string; testAccuracy: number; steps: number; seconds: number });
   const ladder = (evaluation?.ladder ?? []).map((rung: { config: string; macs: number; testAccuracy: number }) => {
     const alone = scratch.find((s) => s.config === rung.config);
-    return { ...rung, scratchTestAccuracy: alone?.testAccuracy ?? null, differencePoints: alone ? 100 * (rung.testAccuracy - alone.testAccuracy) : null };
+    return { ...rung, scratchTestAccuracy: alone?.testAccuracy ?? null, scratchSeconds: alone?.seconds ?? null, differencePoints: alone ? 100 * (rung.testAccuracy - alone.testAccuracy) : null };
   });
   const compared = ladder.filter((r: { differencePoints: number | null }) => r.differencePoints !== null);
   const report = {
     machine: values.machine,
     supernet: { shape: state?.meta.shape, dataset: state?.meta.dataset, trainImages: state?.meta.trainImages, phases: state?.history.map((h: { phase: string; steps: number; seconds: number; accuracy: unknown; lossCurve: number[] }) => ({ phase: h.phase, steps: h.steps, seconds: Math.round(h.seconds), probeAccuracy: h.accuracy, lossCurve: h.lossCurve })), seconds: state?.seconds },
     fullTestAccuracy: evaluation?.fullTestAccuracy ?? null,
+    teacherTestAccuracy: evaluation?.teacherTestAccuracy ?? null,
     ladder,
     meanDifferencePoints: compared.length ? compared.reduce((a: number, r: { differencePoints: number }) => a + r.differencePoints, 0) / compared.length : null,
     predictor: evaluation?.predictor ?? null,

@@ -57,6 +57,7 @@ for (const dir of positionals) {
     normalParameterFree: freeOps(last, "normal"), reduceParameterFree: freeOps(last, "reduce"), normalSkips: skips(last),
   });
 }
+if (positionals.length === 0 && !values.keep) throw new Error("give search directories (nascent oneshot --space nb301 --checkpoint-dir DIR) and/or --keep FILE");
 if (values.keep) {
   const kept = (JSON.parse(readFileSync(values.keep, "utf8")) as { runs: Nb301Run[] }).runs;
   runs.unshift(...kept.filter((k) => !runs.some((r) => r.method === k.method && r.seed === k.seed)));
@@ -76,6 +77,6 @@ for (const r of runs) {
   const e = r.perEpoch[r.perEpoch.length - 1];
   console.log(`| ${r.method} | ${r.seed} | ${r.nb301Accuracy.toFixed(4)} | ${r.epochsDone} | ${r.searchSeconds.toFixed(0)} | ${e.supernetAccuracy?.toFixed(3) ?? "-"} | ${r.normalParameterFree} / ${r.reduceParameterFree} | ${r.normalSkips} | ${e.normalFreeMass?.toFixed(4) ?? "-"} | ${r.nb301Accuracy > median ? "yes" : "no"} |`);
 }
-console.log(`\n20 random genotypes: median ${median.toFixed(4)}, min ${random.min.toFixed(4)}, max ${random.max.toFixed(4)}; DARTS-V2 ${dartsV2.toFixed(4)}`);
+console.log(`\n${random.count} random genotypes: median ${median.toFixed(4)}, min ${random.min.toFixed(4)}, max ${random.max.toFixed(4)}; DARTS-V2 ${dartsV2.toFixed(4)}`);
 console.log("\n| method | seed | NB301 acc per epoch |\n|---|---|---|");
 for (const r of runs) console.log(`| ${r.method} | ${r.seed} | ${r.perEpoch.map((e) => e.nb301Accuracy?.toFixed(4) ?? "-").join(", ")} |`);

@@ -83,6 +83,17 @@ describe("once-for-all specialisation", () => {
     const overhead = async (c: OfaConfig) => ({ measuredCost: measuredMs(c) + 100 * limit, key: configKey(c) });
     const hopeless = await specialiseMeasured(predictor, exact, budget, 0, options, overhead);
     assert.equal(hopeless.rounds.length, 1, "the second search finds nothing under limit / 100");
+    assert.equal(hopeless.stop, "no sub-network under the tightened limit");
+    assert.equal(found.stop, "met");
+    assert.equal(once.stop, "rounds");
+    // A linear latency fit extrapolated below zero: no ratio can tighten a negative limit, so it stops there.
+    const negative: CostModel = { predict: (c) => measuredMs(c) - 2 * limit, measure: async (c) => measuredMs(c), close: async () => {} };
+    const stuck = await specialiseMeasured(predictor, negative, budget, 0, options, async (c) => ({ measuredCost: measuredMs(c) + limit, key: configKey(c) }));
+    assert.equal(stuck.stop, "latency predictor not positive at the winner", JSON.stringify(stuck.rounds));
+    assert.equal(stuck.meetsBudget, false);
+    // Misses on every round: the lowest-measured winner comes back, not the last.
+    const noisy = await specialiseMeasured(predictor, cost, budget, 0, options, async (c) => ({ measuredCost: measuredMs(c) + limit, key: configKey(c) }), 3);
+    assert.equal(noisy.measured.measuredCost, Math.min(...noisy.rounds.map((r) => r.measuredCost)));
     assert.equal(hopeless.meetsBudget, false);
     assert.equal(hopeless.measured.key, configKey(hopeless.config));
   });
@@ -90,6 +101,7 @@ describe("once-for-all specialisation", () => {
   it("parses budgets and configs, and names what is wrong", () => {
     assert.deepEqual(parseBudget("latency:ort-node:1<=0.5"), { metric: "latency", device: "ort-node:1", limit: 0.5, text: "latency:ort-node:1<=0.5" });
     assert.equal(parseBudget("flops<=2.5").limit, 2.5);
+    for (const bad of ["flops<=1.2.3", "flops<=.", "latency:ort-node<=0"]) assert.throws(() => parseBudget(bad), /the limit must be a positive number/, bad);
     assert.throws(() => parseBudget("latency<5"), /expected latency:DEVICE<=MS/);
     assert.equal(configKey(parseConfig(JSON.stringify(parseConfig("r1:k7e6d4|k5e4d3|k3e3d2|k7e6d4")))), "r1:k7e6d4|k5e4d3|k3e3d2|k7e6d4");
     assert.throws(() => parseConfig("r1:k9e6d4|k5e4d3|k3e3d2|k7e6d4"), /stage 0 kernel 9/);
@@ -126,6 +138,8 @@ describe("nascent ofa (CLI)", () => {
       [["ofa", "extract", "--supernet", dir, "--config", "r1:k9e6d4|k7e6d4|k7e6d4|k7e6d4", "--out", join(dir, "m.onnx")], /stage 0 kernel 9/],
       [["ofa", "extract", "--supernet", dir, "--config", "r1:k7e6d4|k7e6d4|k7e6d4|k7e6d4", "--out", join(dir, "m.onnx")], /no once-for-all supernet there/],
       [["ofa", "search", "--supernet", dir, "--constraint", "latency<5"], /expected latency:DEVICE<=MS/],
+      [["ofa", "search", "--supernet", dir, "--constraint", "flops<=1.2.3"], /the limit must be a positive number/],
+      [["ofa", "search", "--supernet", dir], /give at least one budget/],
       [["ofa", "train", "--out", dir, "--space", "nb201"], /trains the mobilenet space/],
       [["ofa", "train", "--out", dir, "--epochs", "1,2"], /four positive numbers/],
     ];

@@ -18,9 +18,11 @@ export interface Budget {
 
 export function parseBudget(text: string): Budget {
   const latency = /^latency:([\w:.-]+)<=([\d.]+)$/.exec(text.replace(/\s+/g, ""));
-  if (latency) return { metric: "latency", device: latency[1], limit: Number(latency[2]), text };
   const flops = /^(?:flops|macs)<=([\d.]+)$/.exec(text.replace(/\s+/g, ""));
-  if (flops) return { metric: "flops", limit: Number(flops[1]), text };
+  const limit = Number((latency ?? flops)?.at(-1));
+  if ((latency || flops) && !(Number.isFinite(limit) && limit > 0)) throw new NascentError(`--constraint '${text}': the limit must be a positive number`);
+  if (latency) return { metric: "latency", device: latency[1], limit, text };
+  if (flops) return { metric: "flops", limit, text };
   throw new NascentError(`--constraint '${text}': expected latency:DEVICE<=MS or flops<=MMACS`);
 }
 
@@ -67,7 +69,11 @@ export async function costModel(budget: Budget, shape: OfaShape, weightsOf: (c: 
  */
 export function specialise(predictor: AccuracyPredictor, cost: CostModel, budget: Budget, seed: number, options: OfaEvolutionOptions, limit = budget.limit, round = 0) {
   const rng = round === 0 ? Rng.derive(seed, "ofa search", budget.text) : Rng.derive(seed, "ofa search", budget.text, round);
-  return evolutionSearch((c) => predictor.predict(c), (c) => cost.predict(c) <= limit, rng, options);
+  try {
+    return evolutionSearch((c) => predictor.predict(c), (c) => cost.predict(c) <= limit, rng, options);
+  } catch (error) {
+    throw error instanceof NascentError ? new NascentError(`${budget.text}: ${error.message}`) : error;
+  }
 }
 
 /** One search of `specialiseMeasured`: the limit the predicted cost had to meet, and what the winner measured. */
@@ -78,35 +84,51 @@ export interface SpecialiseRound {
   measuredCost: number;
 }
 
+/** Why `specialiseMeasured` stopped searching. */
+export type SpecialiseStop = "met" | "rounds" | "no sub-network under the tightened limit" | "latency predictor not positive at the winner";
+
 /**
  * Specialisation that holds when measured. A latency predictor fitted on a few dozen sub-networks errs by
- * 5-30% near a budget (docs/ofa.md), so the winner under the predicted limit may miss the real one. Search,
+ * 5-60% near a budget (docs/ofa.md), so the winner under the predicted limit may miss the real one. Search,
  * measure the winner; while it misses, search again under the limit predicted(winner) * budget / measured
- * (the predictor's error at the winner, taken as a ratio), at most `rounds` searches. The last round's winner
- * is returned either way, with `meetsBudget` saying whether it held (also when a tightened limit leaves no
- * sub-network to draw: the last winner found is kept). Exact costs (FLOPs) stop after one round.
- * `measure` cuts and measures a config; its result is returned for the chosen one (no second measurement).
+ * (the predictor's error at the winner, taken as a ratio), at most `rounds` searches. It also stops when the
+ * tightened limit leaves no sub-network to draw, or when the predictor gives the winner a cost <= 0 (a
+ * linear fit extrapolated below its data: no ratio can correct it). `stop` says which. The result is the
+ * first winner that met the budget, else the one that measured lowest, with `meetsBudget` false. Exact costs
+ * (FLOPs) stop after one round. `measure` cuts and measures a config; its result is returned for the chosen
+ * one (no second measurement). Throws only when the first search finds nothing under the budget itself.
  */
 export async function specialiseMeasured<M extends { measuredCost: number }>(predictor: AccuracyPredictor, cost: CostModel, budget: Budget, seed: number, options: OfaEvolutionOptions, measure: (config: OfaConfig) => Promise<M>, rounds = 4) {
   if (!Number.isInteger(rounds) || rounds < 1) throw new NascentError(`rounds must be a positive integer, got ${rounds}`);
   const history: SpecialiseRound[] = [];
+  const found: { config: OfaConfig; fitness: number; measured: M }[] = [];
   let limit = budget.limit;
-  let last: { config: OfaConfig; fitness: number; measured: M } | null = null;
+  let stop: SpecialiseStop = "rounds";
   for (let round = 0; round < rounds; round++) {
-    let found: { config: OfaConfig; fitness: number };
+    let winner: { config: OfaConfig; fitness: number };
     try {
-      found = specialise(predictor, cost, budget, seed, options, limit, round);
+      winner = specialise(predictor, cost, budget, seed, options, limit, round);
     } catch (error) {
-      if (last && error instanceof NascentError) break;
+      if (round > 0 && error instanceof NascentError) {
+        stop = "no sub-network under the tightened limit";
+        break;
+      }
       throw error;
     }
-    const measured = await measure(found.config);
-    const predictedCost = cost.predict(found.config);
-    history.push({ limit, config: found.config, predictedCost, measuredCost: measured.measuredCost });
-    last = { config: found.config, fitness: found.fitness, measured };
-    if (measured.measuredCost <= budget.limit) break;
+    const measured = await measure(winner.config);
+    const predictedCost = cost.predict(winner.config);
+    history.push({ limit, config: winner.config, predictedCost, measuredCost: measured.measuredCost });
+    found.push({ ...winner, measured });
+    if (measured.measuredCost <= budget.limit) {
+      stop = "met";
+      break;
+    }
+    if (!(predictedCost > 0)) {
+      stop = "latency predictor not positive at the winner";
+      break;
+    }
     limit = Math.min(limit, predictedCost) * (budget.limit / measured.measuredCost);
   }
-  const chosen = last as { config: OfaConfig; fitness: number; measured: M };
-  return { ...chosen, meetsBudget: chosen.measured.measuredCost <= budget.limit, rounds: history };
+  const chosen = stop === "met" ? found[found.length - 1] : found.reduce((best, f) => (f.measured.measuredCost < best.measured.measuredCost ? f : best));
+  return { ...chosen, meetsBudget: chosen.measured.measuredCost <= budget.limit, stop, rounds: history };
 }

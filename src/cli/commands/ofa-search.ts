@@ -54,7 +54,7 @@ export function registerOfaSearch(ofa: Command): void {
     .option("--latency-samples <n>", "sub-networks measured on a device to fit its latency predictor", positiveInt, 16)
     .option("--population <n>", "population (OFA's evolution: parents 25%, mutants 50%, mutation p 0.1)", positiveInt, 100)
     .option("--generations <n>", `generations (default ${OFA_EVOLUTION.generations} for evolution, ${OFA_NSGA2.generations} for nsga2)`, positiveInt)
-    .option("--rounds <n>", "evolution: searches at most; while the measured winner misses its budget, search again under a limit shrunk by the predictor's measured error", positiveInt, 4)
+    .option("--rounds <n>", "evolution only: searches at most; while the measured winner misses its budget, search again under a limit shrunk by the predictor's measured error", positiveInt, 4)
     .option("--measure-front", "nsga2: cut out every front member, score it on the test images and measure its cost")
     .option("--val-images <n>", "validation images per predictor sample", positiveInt, 1000)
     .option("--test-images <n>", "test images the winners are scored on", positiveInt, 10000)
@@ -63,6 +63,7 @@ export function registerOfaSearch(ofa: Command): void {
     .option("--seed <n>", "seed", integer, 0)
     .option("--json", "print only the final JSON line")
     .action(async (options: SearchOptions) => {
+      if (options.constraint.length === 0) throw new NascentError("--constraint: give at least one budget (latency:DEVICE<=MS or flops<=MMACS)");
       const budgets = options.constraint.map(parseBudget);
       if (options.predictor !== "ridge" && options.predictor !== "mlp") throw new NascentError(`--predictor: expected ridge or mlp, got '${options.predictor}'`);
       if (!(STRATEGIES as readonly string[]).includes(options.strategy)) throw new NascentError(`--strategy: expected ${STRATEGIES.join(" or ")}, got '${options.strategy}'`);
@@ -89,7 +90,7 @@ export function registerOfaSearch(ofa: Command): void {
             const evolution = { ...OFA_EVOLUTION, population: options.population, generations: options.generations ?? OFA_EVOLUTION.generations };
             const found = await specialiseMeasured(predictor, cost, budget, options.seed, evolution, (config) => measure(config, cost, file()), options.rounds);
             const rounds = found.rounds.map((r) => ({ ...r, config: configKey(r.config) }));
-            results.push({ constraint: budget.text, strategy: "evolution", config: configKey(found.config), predictedAccuracy: found.fitness, predictedCost: cost.predict(found.config), limit: budget.limit, ...found.measured, file: found.measured.file ?? null, meetsBudget: found.meetsBudget, rounds });
+            results.push({ constraint: budget.text, strategy: "evolution", config: configKey(found.config), predictedAccuracy: found.fitness, predictedCost: cost.predict(found.config), limit: budget.limit, ...found.measured, file: found.measured.file ?? null, meetsBudget: found.meetsBudget, stop: found.stop, rounds });
           } else {
             results.push(await frontResult(budget, predictor, cost, options, async (config, i) => (options.measureFront || options.out ? measure(config, cost, file(`-${i}`)) : {})));
           }
@@ -134,12 +135,12 @@ async function accuracyPredictor(options: SearchOptions, runner: OfaRunner, supe
   return options.predictor === "mlp" ? fitAccuracyPredictor(configs, accuracies, Rng.derive(options.seed, "ofa predictor")) : fitRidgePredictor(configs, accuracies, chooseRidgeLambda(configs, accuracies));
 }
 
-type Result = { constraint: string; limit: number } & ({ strategy: string; config: string; predictedAccuracy: number; testAccuracy: number; measuredCost: number; meetsBudget: boolean; file: string | null; rounds?: { limit: number }[] } | { front: SavedFrontMember[]; predicted: number; frontFile: string });
+type Result = { constraint: string; limit: number } & ({ strategy: string; config: string; predictedAccuracy: number; testAccuracy: number; measuredCost: number; meetsBudget: boolean; file: string | null; stop?: string; rounds?: { limit: number }[] } | { front: SavedFrontMember[]; predicted: number; frontFile: string });
 
 function describe(r: Result): string {
   if ("front" in r) {
     const rows = r.front.map((m) => `  ${m.config}  accuracy ${m.predictedAccuracy.toFixed(4)} cost ${m.predictedCost.toFixed(4)}${m.testAccuracy === undefined ? "" : `  (test ${m.testAccuracy.toFixed(4)}, measured ${m.measuredCost!.toFixed(4)}${m.measuredCost! <= r.limit ? "" : " OVER"})`}`);
     return [`${r.constraint}: Pareto front of ${r.front.length} (of ${r.predicted} sub-networks predicted) -> ${r.frontFile}`, ...rows].join("\n");
   }
-  return `${r.constraint}: ${r.config} test accuracy ${r.testAccuracy.toFixed(4)} (predicted ${r.predictedAccuracy.toFixed(4)}), cost ${r.measuredCost.toFixed(3)} <= ${r.limit}: ${r.meetsBudget ? "met" : "NOT met"}${r.rounds && r.rounds.length > 1 ? ` (${r.rounds.length} searches; last limit on the predicted cost ${r.rounds.at(-1)!.limit.toFixed(4)})` : ""}${r.file ? ` -> ${r.file}` : ""}`;
+  return `${r.constraint}: ${r.config} test accuracy ${r.testAccuracy.toFixed(4)} (predicted ${r.predictedAccuracy.toFixed(4)}), measured cost ${r.measuredCost.toFixed(3)} (budget ${r.limit}): ${r.meetsBudget ? "met" : `NOT met${r.stop && r.stop !== "rounds" ? `: ${r.stop}` : ""}`}${r.rounds && r.rounds.length > 1 ? ` (${r.rounds.length} searches; last limit on the predicted cost ${r.rounds.at(-1)!.limit.toFixed(4)})` : ""}${r.file ? ` -> ${r.file}` : ""}`;
 }
