@@ -103,5 +103,15 @@ describe("once-for-all: NSGA-II over the supernet", () => {
       assert.ok(m.testAccuracy! >= 0 && m.testAccuracy! <= 1);
     }
     assert.deepEqual(loadFronts(dir)[0].front, row.front);
+
+    // Evolution on the same supernet: one search under an exact (FLOPs) budget, its winner exported.
+    const out = join(dir, "best");
+    const evo = runCli(["ofa", "search", "--supernet", dir, "--constraint", `flops<=${limit}`, "--population", "8", "--generations", "3", "--rounds", "3", "--test-images", "64", "--out", out, "--json"], { env: { ...process.env, NASCENT_THREADS: "1" } });
+    assert.equal(evo.code, 0, evo.stderr);
+    const [won] = lastJsonLine<{ results: { config: string; measuredCost: number; limit: number; meetsBudget: boolean; stop: string; rounds: unknown[]; file: string }[] }>(evo.stdout).results;
+    assert.ok(won.meetsBudget && won.measuredCost <= won.limit);
+    assert.equal(won.stop, "met");
+    assert.equal(won.rounds.length, 1, "an exact cost needs one search");
+    assert.ok(existsSync(won.file), won.file);
   });
 });

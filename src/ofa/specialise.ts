@@ -118,7 +118,7 @@ export async function specialiseMeasured<M extends { measuredCost: number }>(pre
     const measured = await measure(winner.config);
     const predictedCost = cost.predict(winner.config);
     history.push({ limit, config: winner.config, predictedCost, measuredCost: measured.measuredCost });
-    found.push({ ...winner, measured });
+    found.push({ config: winner.config, fitness: winner.fitness, measured });
     if (measured.measuredCost <= budget.limit) {
       stop = "met";
       break;

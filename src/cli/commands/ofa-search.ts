@@ -88,9 +88,11 @@ export function registerOfaSearch(ofa: Command): void {
         try {
           if (options.strategy === "evolution") {
             const evolution = { ...OFA_EVOLUTION, population: options.population, generations: options.generations ?? OFA_EVOLUTION.generations };
-            const found = await specialiseMeasured(predictor, cost, budget, options.seed, evolution, (config) => measure(config, cost, file()), options.rounds);
+            const found = await specialiseMeasured(predictor, cost, budget, options.seed, evolution, (config) => measure(config, cost, null), options.rounds);
+            const exported = file();
+            if (exported) await writeExtracted(exported, await extractSubnet(runner, state.supernet, found.config, test));
             const rounds = found.rounds.map((r) => ({ ...r, config: configKey(r.config) }));
-            results.push({ constraint: budget.text, strategy: "evolution", config: configKey(found.config), predictedAccuracy: found.fitness, predictedCost: cost.predict(found.config), limit: budget.limit, ...found.measured, file: found.measured.file ?? null, meetsBudget: found.meetsBudget, stop: found.stop, rounds });
+            results.push({ constraint: budget.text, strategy: "evolution", config: configKey(found.config), predictedAccuracy: found.fitness, predictedCost: cost.predict(found.config), limit: budget.limit, ...found.measured, file: exported, meetsBudget: found.meetsBudget, stop: found.stop, rounds });
           } else {
             results.push(await frontResult(budget, predictor, cost, options, async (config, i) => (options.measureFront || options.out ? measure(config, cost, file(`-${i}`)) : {})));
           }
