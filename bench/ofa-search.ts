@@ -62,9 +62,9 @@ for (const text of budgets) {
     // Search, cut out, score and measure; again under a tighter limit while the measured winner misses; export the one kept.
     const found = await specialiseMeasured(predictor, cost, budget, seed, searchOptions, async (config) => {
       const extracted = await extractSubnet(runner, state.supernet, config, evalData);
-      return { testAccuracy: await accuracyOf(runner, config, extracted.weights, data.test, 128), measuredCost: await cost.measure(config, extracted.weights) };
+      return { extracted, testAccuracy: await accuracyOf(runner, config, extracted.weights, data.test, 128), measuredCost: await cost.measure(config, extracted.weights) };
     }, Number(values.rounds));
-    await writeExtracted(file, await extractSubnet(runner, state.supernet, found.config, evalData));
+    await writeExtracted(file, found.measured.extracted);
     const searchSeconds = (performance.now() - started) / 1000;
     const row = { budget: budget.text, config: configKey(found.config), predictedAccuracy: found.fitness, testAccuracy: found.measured.testAccuracy, predictedCost: cost.predict(found.config), measuredCost: found.measured.measuredCost, meetsBudget: found.meetsBudget, stop: found.stop, searchSeconds, rounds: found.rounds.map((r) => ({ ...r, config: configKey(r.config) })) };
     log(JSON.stringify(row));

@@ -48,13 +48,13 @@ for (const dir of positionals) {
   const genotypes = state.history.map((h) => (h.genotype === null ? null : nb301Space.validate(JSON.parse(h.genotype as string))));
   const final = genotypes.at(-1) ?? (finalLine ? nb301Space.validate(finalLine.genotype) : null);
   if (!final) throw new Error(`${dir}: no genotype in its epochs and no ${dir}.out with the run's final --json line`);
-  const accuracies = await score(genotypes.map((g) => g ?? final));
-  const [finalAccuracy] = await score([final]);
-  const last = final;
+  // One surrogate call: every epoch's genotype (the final one standing in where an epoch has none), then the final.
+  const accuracies = await score([...genotypes.map((g) => g ?? final), final]);
+  const finalAccuracy = accuracies.pop() as number;
   runs.push({
     dir, method, seed, channels, cells, epochs, epochsDone: state.history.length, batchSize, dataset, trainImages, searchSeconds: state.seconds,
-    key: nb301Space.key(last), nb301Accuracy: finalAccuracy, perEpoch: state.history.map((h, i) => ({ epoch: h.epoch, nb301Accuracy: genotypes[i] === null ? null : accuracies[i], supernetAccuracy: h.supernetAccuracy, normalFreeMass: freeMass(h), trainLoss: h.trainLoss })),
-    normalParameterFree: freeOps(last, "normal"), reduceParameterFree: freeOps(last, "reduce"), normalSkips: skips(last),
+    key: nb301Space.key(final), nb301Accuracy: finalAccuracy, perEpoch: state.history.map((h, i) => ({ epoch: h.epoch, nb301Accuracy: genotypes[i] === null ? null : accuracies[i], supernetAccuracy: h.supernetAccuracy, normalFreeMass: freeMass(h), trainLoss: h.trainLoss })),
+    normalParameterFree: freeOps(final, "normal"), reduceParameterFree: freeOps(final, "reduce"), normalSkips: skips(final),
   });
 }
 if (positionals.length === 0 && !values.keep) throw new Error("give search directories (nascent oneshot --space nb301 --checkpoint-dir DIR) and/or --keep FILE");

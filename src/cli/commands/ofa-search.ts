@@ -75,11 +75,16 @@ export function registerOfaSearch(ofa: Command): void {
       const progress = new PhaseProgress();
       const predictor = await accuracyPredictor(options, runner, state.supernet, data, progress);
       const test = evalDataOf(data, limited(data.test, options.testImages), 512);
-      /** A sub-network cut out, scored on the test images, its cost measured, exported when asked. */
-      const measure = async (config: OfaConfig, cost: CostModel, file: string | null) => {
+      /** A sub-network cut out, scored on the test images and its cost measured; the cut kept for export. */
+      const cutAndMeasure = async (config: OfaConfig, cost: CostModel) => {
         const extracted = await extractSubnet(runner, state.supernet, config, test);
+        return { extracted, testAccuracy: await accuracyOf(runner, config, extracted.weights, test.evaluation, 128), measuredCost: await cost.measure(config, extracted.weights) };
+      };
+      /** The same as a front member's fields, exported when asked. */
+      const measure = async (config: OfaConfig, cost: CostModel, file: string | null) => {
+        const { extracted, ...measured } = await cutAndMeasure(config, cost);
         if (file) await writeExtracted(file, extracted);
-        return { testAccuracy: await accuracyOf(runner, config, extracted.weights, test.evaluation, 128), measuredCost: await cost.measure(config, extracted.weights), ...(file ? { file } : {}) };
+        return { ...measured, ...(file ? { file } : {}) };
       };
       const results = [];
       for (const budget of budgets) {
@@ -88,11 +93,12 @@ export function registerOfaSearch(ofa: Command): void {
         try {
           if (options.strategy === "evolution") {
             const evolution = { ...OFA_EVOLUTION, population: options.population, generations: options.generations ?? OFA_EVOLUTION.generations };
-            const found = await specialiseMeasured(predictor, cost, budget, options.seed, evolution, (config) => measure(config, cost, null), options.rounds);
+            const found = await specialiseMeasured(predictor, cost, budget, options.seed, evolution, (config) => cutAndMeasure(config, cost), options.rounds);
+            const { extracted, ...measured } = found.measured;
             const exported = file();
-            if (exported) await writeExtracted(exported, await extractSubnet(runner, state.supernet, found.config, test));
+            if (exported) await writeExtracted(exported, extracted);
             const rounds = found.rounds.map((r) => ({ ...r, config: configKey(r.config) }));
-            results.push({ constraint: budget.text, strategy: "evolution", config: configKey(found.config), predictedAccuracy: found.fitness, predictedCost: cost.predict(found.config), limit: budget.limit, ...found.measured, file: exported, meetsBudget: found.meetsBudget, stop: found.stop, rounds });
+            results.push({ constraint: budget.text, strategy: "evolution", config: configKey(found.config), predictedAccuracy: found.fitness, predictedCost: cost.predict(found.config), limit: budget.limit, ...measured, file: exported, meetsBudget: found.meetsBudget, stop: found.stop, rounds });
           } else {
             results.push(await frontResult(budget, predictor, cost, options, async (config, i) => (options.measureFront || options.out ? measure(config, cost, file(`-${i}`)) : {})));
           }
